@@ -1,0 +1,499 @@
+"""Charts for the quarterly report: status wheels and measure trend panels.
+
+The data classes, :func:`alt_text` and :func:`chart_key` are plain Python;
+matplotlib is imported lazily by :func:`draw` only, so importing this module
+stays cheap for commands that never draw.
+
+Drawing uses matplotlib's object API (``Figure`` + ``FigureCanvasAgg``), never
+pyplot, and sets its rcParams only inside ``matplotlib.rc_context`` for the
+duration of one call. That is safe in worker processes; it is not safe to call
+:func:`draw` from several threads of one process at once (rcParams are global).
+
+Output is reproducible: the same chart gives the same bytes on every call
+(fixed SVG hash salt, no dates or software versions in the metadata, fixed
+margins rather than tight layout). Text in SVGs is kept as paths, so the PDF
+needs no extra font for charts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Union
+
+__all__ = [
+    "STYLE_VERSION",
+    "Slice",
+    "Wheel",
+    "Point",
+    "Trend",
+    "Chart",
+    "alt_text",
+    "chart_key",
+    "draw",
+]
+
+# Bump whenever the drawing changes, so cached chart files are redrawn.
+STYLE_VERSION = "charts-1"
+
+FONT_FAMILY = ["Liberation Sans", "Arial", "DejaVu Sans"]
+PNG_DPI = 150
+
+# Colours chosen here (colours of ratings are passed in). All have at least
+# 3:1 contrast against white.
+TEXT = "#0b0c0c"        # main text, value labels, the total      (19.6:1)
+AXIS = "#505a5f"        # axes, ticks, secondary text             (7.0:1)
+EARLIER = "#6f777b"     # bars of earlier years, the empty ring   (4.6:1)
+TARGET = "#0b0c0c"      # target line, dashed                     (19.6:1)
+BENCHMARK = "#4c2c92"   # benchmark line, dotted                  (10.6:1)
+BACKGROUND = "white"
+
+# Figure sizes in inches.
+WHEEL_SIZE = (3.2, 1.9)
+TREND_SIZE = (3.4, 2.0)
+
+
+@dataclass(frozen=True)
+class Slice:
+    label: str      # a rating word: "Good", "Review", "Awaiting update"...
+    count: int
+    colour: str     # "#00703c"
+
+
+@dataclass(frozen=True)
+class Wheel:
+    title: str                 # "Objectives" or "Measures"
+    slices: tuple[Slice, ...]  # in the scheme's order, zero counts allowed
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str   # year label "2023-24"
+    value: float
+    text: str    # the value as printed, e.g. "92.0%", "£7,722,500", "2,543"
+
+
+@dataclass(frozen=True)
+class Trend:
+    title: str                 # the measure title
+    points: tuple[Point, ...]  # earlier years then the latest, oldest first
+    target: Point | None       # the latest target (label = year)
+    benchmark: Point | None    # label = benchmark group
+    unit: str                  # "count" | "percent" | "currency" | "number"
+    colour: str                # colour of the latest point/bar
+
+
+Chart = Union[Wheel, Trend]
+
+
+# --------------------------------------------------------------------------
+# Alt text and cache key (no matplotlib)
+# --------------------------------------------------------------------------
+
+def _shown_slices(wheel: Wheel) -> list[Slice]:
+    return [s for s in wheel.slices if s.count > 0]
+
+
+def alt_text(chart: Chart) -> str:
+    """A sentence describing the chart, for the image's alt attribute.
+
+    Wheel: ``"Objectives: 19 Good, 4 Review, 1 Action (24 in all)"`` or
+    ``"Objectives: none"``. Trend: ``"<title>: 2023-24 322, 2024-25 346;
+    target 343; benchmark 87.1% (England Average June 2025)."``
+    """
+    if isinstance(chart, Wheel):
+        shown = _shown_slices(chart)
+        if not shown:
+            return f"{chart.title}: none"
+        parts = ", ".join(f"{s.count} {s.label}" for s in shown)
+        total = sum(s.count for s in shown)
+        return f"{chart.title}: {parts} ({total} in all)"
+    if isinstance(chart, Trend):
+        text = f"{chart.title}: " + ", ".join(
+            f"{p.label} {p.text}" for p in chart.points
+        )
+        if chart.target is not None:
+            text += f"; target {chart.target.text}"
+        if chart.benchmark is not None:
+            text += f"; benchmark {chart.benchmark.text}"
+            if chart.benchmark.label:
+                text += f" ({chart.benchmark.label})"
+        return text + "."
+    raise TypeError(f"not a chart: {chart!r}")
+
+
+def _plain(obj):
+    """The chart's data as JSON-ready values, numbers normalised to floats
+    so that equal charts (322 == 322.0) give equal keys."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        out = {"_type": type(obj).__name__}
+        for f in fields(obj):
+            out[f.name] = _plain(getattr(obj, f.name))
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, (int, float)):
+        value = float(obj) + 0.0  # -0.0 -> 0.0
+        return value if math.isfinite(value) else repr(value)
+    return str(obj)
+
+
+def chart_key(chart: Chart) -> str:
+    """Stable content hash of the chart's data and STYLE_VERSION (16 hex)."""
+    if not isinstance(chart, (Wheel, Trend)):
+        raise TypeError(f"not a chart: {chart!r}")
+    payload = json.dumps(
+        {"style": STYLE_VERSION, "chart": _plain(chart)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------
+# Drawing (matplotlib imported lazily)
+# --------------------------------------------------------------------------
+
+_mpl = None
+
+
+def _matplotlib():
+    """Import matplotlib once, on first use, without pyplot."""
+    global _mpl
+    if _mpl is None:
+        import logging
+
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.lines import Line2D
+        from matplotlib.textpath import text_to_path
+
+        # "findfont: Font family 'Arial' not found" on machines without it.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+        class _NS:
+            pass
+
+        ns = _NS()
+        ns.matplotlib = matplotlib
+        ns.FigureCanvasAgg = FigureCanvasAgg
+        ns.Figure = Figure
+        ns.FontProperties = FontProperties
+        ns.Line2D = Line2D
+        ns.text_to_path = text_to_path
+        _mpl = ns
+    return _mpl
+
+
+def _rc() -> dict:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        "font.size": 7,
+        "text.color": TEXT,
+        "axes.edgecolor": AXIS,
+        "axes.labelcolor": AXIS,
+        "axes.linewidth": 0.6,
+        "xtick.color": AXIS,
+        "ytick.color": AXIS,
+        "xtick.labelcolor": AXIS,
+        "ytick.labelcolor": AXIS,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "xtick.major.size": 2.5,
+        "ytick.major.size": 2.5,
+        "xtick.major.pad": 2.5,
+        "ytick.major.pad": 2.0,
+        "legend.fontsize": 7,
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "reportgen",
+        "svg.image_inline": True,
+        "figure.facecolor": BACKGROUND,
+        "savefig.facecolor": BACKGROUND,
+        "savefig.edgecolor": BACKGROUND,
+        "savefig.transparent": False,
+        "path.simplify": True,
+    }
+
+
+def _esc(text: str) -> str:
+    """Stop matplotlib reading "$...$" in labels as mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def _text_width(mpl, text: str, size: float) -> float:
+    """Width of text in points at the given size, without drawing."""
+    prop = mpl.FontProperties(family=FONT_FAMILY, size=size)
+    width, _, _ = mpl.text_to_path.get_text_width_height_descent(
+        _esc(text), prop, ismath=False
+    )
+    return width
+
+
+def draw(chart: Chart, fmt: str = "svg") -> bytes:
+    """Draw the chart and return the file's bytes ("svg" or "png")."""
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unknown chart format {fmt!r}: use 'svg' or 'png'")
+    if not isinstance(chart, (Wheel, Trend)):
+        raise TypeError(f"not a chart: {chart!r}")
+    mpl = _matplotlib()
+    import io
+
+    with mpl.matplotlib.rc_context(_rc()):
+        if isinstance(chart, Wheel):
+            fig = _draw_wheel(mpl, chart)
+        else:
+            fig = _draw_trend(mpl, chart)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg",
+                        metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", dpi=PNG_DPI,
+                        metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _new_figure(mpl, size):
+    fig = mpl.Figure(figsize=size, dpi=100)
+    mpl.FigureCanvasAgg(fig)
+    return fig
+
+
+# ---- status wheel --------------------------------------------------------
+
+def _draw_wheel(mpl, wheel: Wheel):
+    width_in, height_in = WHEEL_SIZE
+    fig = _new_figure(mpl, WHEEL_SIZE)
+
+    # The donut: a square axes on the left, fixed in inches.
+    donut = 1.66
+    left, bottom = 0.06, (height_in - donut) / 2
+    ax = fig.add_axes((left / width_in, bottom / height_in,
+                       donut / width_in, donut / height_in))
+    ax.set_axis_off()
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+
+    shown = _shown_slices(wheel)
+    total = sum(s.count for s in shown)
+    ring = 0.32
+    if shown:
+        counts = [s.count for s in shown]
+        colours = [s.colour for s in shown]
+        edge = 1.0 if len(shown) > 1 else 0.0
+        ax.pie(counts, colors=colours, startangle=90, counterclock=False,
+               radius=1.0, normalize=True,
+               wedgeprops={"width": ring, "edgecolor": BACKGROUND,
+                           "linewidth": edge})
+    else:
+        # Nothing to show: an outlined, unfilled ring.
+        ax.pie([1], colors=[BACKGROUND], startangle=90, radius=1.0,
+               wedgeprops={"width": ring, "edgecolor": EARLIER,
+                           "linewidth": 1.0})
+    # ax.pie resets limits and aspect; put them back.
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+
+    total_text = f"{total:,}"
+    size = 18 if len(total_text) <= 3 else (15 if len(total_text) <= 5 else 12)
+    ax.text(0, 0.10, total_text, ha="center", va="center", fontsize=size,
+            fontweight="bold", color=TEXT)
+    ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
+            fontsize=7, color=AXIS)
+
+    # The legend: one row per non-zero slice, right of the donut.
+    if shown:
+        labels = [_esc(f"{s.label}: {s.count:,}") for s in shown]
+        legend_left = left + donut + 0.10
+        room = (width_in - legend_left - 0.06) * 72  # points
+        marker_room = 14  # marker + gap, points
+        widest = max(_text_width(mpl, lab, 8) for lab in labels)
+        fontsize = 8 if widest + marker_room <= room else 7
+        handles = [
+            mpl.Line2D([], [], linestyle="none", marker="s", markersize=6,
+                       markerfacecolor=s.colour, markeredgecolor=s.colour)
+            for s in shown
+        ]
+        fig.legend(handles, labels, loc="center left",
+                   bbox_to_anchor=(legend_left / width_in, 0.5),
+                   frameon=False, fontsize=fontsize, handlelength=0.8,
+                   handletextpad=0.5, borderaxespad=0, borderpad=0,
+                   labelspacing=0.55, labelcolor=TEXT)
+    return fig
+
+
+# ---- trend panel ---------------------------------------------------------
+
+def _decimals(step: float) -> int:
+    if step <= 0 or not math.isfinite(step) or step >= 1:
+        return 0
+    return min(6, max(0, -math.floor(math.log10(step) + 1e-9)))
+
+
+def _formatter(unit: str, decimals: int):
+    def fmt(value: float) -> str:
+        if abs(value) < 10 ** -(decimals + 1):
+            value = 0.0
+        sign = "-" if value < 0 else ""
+        body = f"{abs(value):,.{decimals}f}"
+        if unit == "percent":
+            return f"{sign}{body}%"
+        if unit == "currency":
+            return f"{sign}£{body}"
+        return f"{sign}{body}"
+    return fmt
+
+
+def _y_range(trend: Trend) -> tuple[float, float, list[float]]:
+    """Axis limits and tick positions. Bars grow from 0, so 0 is always in
+    range; negative values only for the "number" unit."""
+    from matplotlib.ticker import MaxNLocator
+
+    values = [float(p.value) for p in trend.points]
+    for extra in (trend.target, trend.benchmark):
+        if extra is not None:
+            values.append(float(extra.value))
+    values = [v for v in values if math.isfinite(v)] or [0.0]
+    hi_data = max(0.0, max(values))
+    lo_data = min(0.0, min(values))
+    if trend.unit in ("count", "percent", "currency"):
+        lo_data = min(lo_data, 0.0)
+    span = hi_data - lo_data
+    if span == 0:
+        span = 1.0 if trend.unit != "percent" else 10.0
+        hi_data = lo_data + span
+    # Room above (and below, for negatives) for the value labels.
+    hi = hi_data + 0.16 * span if hi_data > 0 else 0.0
+    lo = lo_data - 0.16 * span if lo_data < 0 else 0.0
+    if hi == lo:
+        hi = 1.0
+    locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10],
+                          integer=trend.unit == "count")
+    ticks = [t for t in locator.tick_values(lo, hi)
+             if lo - 1e-9 * span <= t <= hi + 1e-9 * span]
+    return lo, hi, ticks
+
+
+def _draw_trend(mpl, trend: Trend):
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    width_in, height_in = TREND_SIZE
+    fig = _new_figure(mpl, TREND_SIZE)
+
+    lo, hi, ticks = _y_range(trend)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    fmt = _formatter(trend.unit, _decimals(step))
+    tick_labels = [fmt(t) for t in ticks]
+
+    # Fixed margins, the left one sized to the widest y tick label.
+    widest = max((_text_width(mpl, s, 7) for s in tick_labels), default=0)
+    left_in = 0.08 + (widest + 2.5 + 2.0 + 2) / 72
+    right_in = 0.08
+    top_in = 0.08
+    has_lines = trend.target is not None or trend.benchmark is not None
+    bottom_in = 0.42  # x tick labels and a one-row legend of lines
+    fig.subplots_adjust(left=left_in / width_in,
+                        right=1 - right_in / width_in,
+                        bottom=bottom_in / height_in,
+                        top=1 - top_in / height_in)
+    ax = fig.add_subplot()
+
+    n = len(trend.points)
+    slots = max(n, 4)  # keep bars the same width on every panel
+    pad = (slots - n) / 2
+    ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
+    ax.set_ylim(lo, hi)
+
+    xs = list(range(n))
+    values = [float(p.value) for p in trend.points]
+    colours = [EARLIER] * (n - 1) + [trend.colour] if n else []
+    ax.bar(xs, values, width=0.62, color=colours, linewidth=0, zorder=2)
+
+    # Value labels above (or below, if negative) each bar. A label that
+    # would sit on a target or benchmark line moves past the line; it also
+    # has a white patch behind it, so nothing runs through the digits.
+    axes_h_pt = (height_in - bottom_in - top_in) * 72
+    axes_w_pt = (width_in - left_in - right_in) * 72
+    per_pt = (hi - lo) / axes_h_pt          # data units per point
+    label_size = 7.0
+    widest_label = max((_text_width(mpl, p.text, 7) for p in trend.points),
+                       default=0)
+    room = axes_w_pt / slots - 5            # keep 5 pt between labels
+    if widest_label > room:                 # long currency values, 5 bars
+        label_size = max(6.0, 7.0 * room / widest_label)
+    label_h = (label_size * 1.25 + 3) * per_pt
+    gap = 2.0                               # points between bar and label
+    lines = [float(x.value) for x in (trend.target, trend.benchmark)
+             if x is not None and math.isfinite(float(x.value))]
+    top_needed, bottom_needed = hi, lo
+    for x, p, v in zip(xs, trend.points, values):
+        up = v >= 0
+        base = v
+        for _ in range(len(lines) + 1):
+            moved = False
+            for line in lines:
+                if up and base - per_pt <= line <= base + label_h + gap * per_pt:
+                    base, moved = line + per_pt, True
+                elif not up and base - label_h - gap * per_pt <= line <= base + per_pt:
+                    base, moved = line - per_pt, True
+            if not moved:
+                break
+        if up:
+            top_needed = max(top_needed, base + label_h + gap * per_pt)
+        else:
+            bottom_needed = min(bottom_needed, base - label_h - gap * per_pt)
+        ax.annotate(_esc(p.text), xy=(x, base),
+                    xytext=(0, gap if up else -gap),
+                    textcoords="offset points", ha="center",
+                    va="bottom" if up else "top", fontsize=label_size,
+                    color=TEXT, zorder=5,
+                    bbox={"boxstyle": "square,pad=0.12",
+                          "facecolor": BACKGROUND, "edgecolor": "none"},
+                    annotation_clip=False)
+    if (top_needed, bottom_needed) != (hi, lo):
+        ax.set_ylim(bottom_needed, top_needed)
+
+    handles = []
+    if trend.target is not None:
+        handles.append(ax.axhline(
+            float(trend.target.value), color=TARGET, linestyle=(0, (4, 2)),
+            linewidth=1.1, zorder=3,
+            label=_esc(f"Target {trend.target.text}")))
+    if trend.benchmark is not None:
+        handles.append(ax.axhline(
+            float(trend.benchmark.value), color=BENCHMARK,
+            linestyle=(0, (1, 1.3)), linewidth=1.6, zorder=3,
+            label=_esc(f"Benchmark {trend.benchmark.text}")))
+    if lo < 0:
+        ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
+
+    ax.set_xticks(xs)
+    ax.set_xticklabels([_esc(p.label) for p in trend.points])
+    ax.tick_params(axis="x", length=0)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if lo < 0:
+        ax.spines["bottom"].set_visible(False)
+
+    if has_lines:
+        fig.legend(handles=handles, loc="lower center",
+                   bbox_to_anchor=(0.5, 0.02), ncol=len(handles),
+                   frameon=False, fontsize=7, handlelength=2.6,
+                   handletextpad=0.5, columnspacing=1.4, borderpad=0,
+                   borderaxespad=0, labelcolor=TEXT)
+    return fig
