@@ -17,6 +17,7 @@ needs no extra font for charts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -233,6 +234,12 @@ def _esc(text: str) -> str:
 
 def _text_width(mpl, text: str, size: float) -> float:
     """Width of text in points at the given size, without drawing."""
+    return _measure(str(text), float(size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _measure(text: str, size: float) -> float:
+    mpl = _matplotlib()
     prop = mpl.FontProperties(family=FONT_FAMILY, size=size)
     width, _, _ = mpl.text_to_path.get_text_width_height_descent(
         _esc(text), prop, ismath=False
@@ -314,24 +321,28 @@ def _draw_wheel(mpl, wheel: Wheel):
     ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
             fontsize=7, color=AXIS)
 
-    # The legend: one row per non-zero slice, right of the donut.
+    # The legend: one row per non-zero slice, right of the donut, drawn
+    # by hand (cheaper than matplotlib's Legend and laid out exactly).
     if shown:
-        labels = [_esc(f"{s.label}: {s.count:,}") for s in shown]
-        legend_left = left + donut + 0.10
-        room = (width_in - legend_left - 0.06) * 72  # points
-        marker_room = 14  # marker + gap, points
+        labels = [f"{s.label}: {s.count:,}" for s in shown]
+        legend_left = left + donut + 0.12            # inches
+        marker = 6.0                                  # points
+        marker_room = marker + 4.5                    # marker + gap, points
+        room = (width_in - legend_left - 0.05) * 72   # points
         widest = max(_text_width(mpl, lab, 8) for lab in labels)
         fontsize = 8 if widest + marker_room <= room else 7
-        handles = [
-            mpl.Line2D([], [], linestyle="none", marker="s", markersize=6,
-                       markerfacecolor=s.colour, markeredgecolor=s.colour)
-            for s in shown
-        ]
-        fig.legend(handles, labels, loc="center left",
-                   bbox_to_anchor=(legend_left / width_in, 0.5),
-                   frameon=False, fontsize=fontsize, handlelength=0.8,
-                   handletextpad=0.5, borderaxespad=0, borderpad=0,
-                   labelspacing=0.55, labelcolor=TEXT)
+        row = fontsize * 1.6 / 72                     # inches
+        first = height_in / 2 + row * (len(shown) - 1) / 2
+        inches = fig.dpi_scale_trans
+        for i, (sl, lab) in enumerate(zip(shown, labels)):
+            y = first - i * row
+            fig.add_artist(mpl.Line2D(
+                [legend_left + marker / 144], [y], transform=inches,
+                linestyle="none", marker="s", markersize=marker,
+                markerfacecolor=sl.colour, markeredgecolor=sl.colour))
+            fig.text(legend_left + marker_room / 72, y, _esc(lab),
+                     transform=inches, ha="left", va="center_baseline",
+                     fontsize=fontsize, color=TEXT)
     return fig
 
 
@@ -403,7 +414,6 @@ def _draw_trend(mpl, trend: Trend):
     left_in = 0.08 + (widest + 2.5 + 2.0 + 2) / 72
     right_in = 0.08
     top_in = 0.08
-    has_lines = trend.target is not None or trend.benchmark is not None
     bottom_in = 0.42  # x tick labels and a one-row legend of lines
     fig.subplots_adjust(left=left_in / width_in,
                         right=1 - right_in / width_in,
@@ -445,9 +455,9 @@ def _draw_trend(mpl, trend: Trend):
         for _ in range(len(lines) + 1):
             moved = False
             for line in lines:
-                if up and base - per_pt <= line <= base + label_h + gap * per_pt:
+                if up and base - per_pt < line <= base + label_h + gap * per_pt:
                     base, moved = line + per_pt, True
-                elif not up and base - label_h - gap * per_pt <= line <= base + per_pt:
+                elif not up and base - label_h - gap * per_pt <= line < base + per_pt:
                     base, moved = line - per_pt, True
             if not moved:
                 break
@@ -466,17 +476,16 @@ def _draw_trend(mpl, trend: Trend):
     if (top_needed, bottom_needed) != (hi, lo):
         ax.set_ylim(bottom_needed, top_needed)
 
-    handles = []
+    keys = []  # (label, line style) for the key below the chart
     if trend.target is not None:
-        handles.append(ax.axhline(
-            float(trend.target.value), color=TARGET, linestyle=(0, (4, 2)),
-            linewidth=1.1, zorder=3,
-            label=_esc(f"Target {trend.target.text}")))
+        style = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
+        ax.axhline(float(trend.target.value), zorder=3, **style)
+        keys.append((f"Target {trend.target.text}", style))
     if trend.benchmark is not None:
-        handles.append(ax.axhline(
-            float(trend.benchmark.value), color=BENCHMARK,
-            linestyle=(0, (1, 1.3)), linewidth=1.6, zorder=3,
-            label=_esc(f"Benchmark {trend.benchmark.text}")))
+        style = {"color": BENCHMARK, "linestyle": (0, (1, 1.3)),
+                 "linewidth": 1.6}
+        ax.axhline(float(trend.benchmark.value), zorder=3, **style)
+        keys.append((f"Benchmark {trend.benchmark.text}", style))
     if lo < 0:
         ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
 
@@ -490,10 +499,20 @@ def _draw_trend(mpl, trend: Trend):
     if lo < 0:
         ax.spines["bottom"].set_visible(False)
 
-    if has_lines:
-        fig.legend(handles=handles, loc="lower center",
-                   bbox_to_anchor=(0.5, 0.02), ncol=len(handles),
-                   frameon=False, fontsize=7, handlelength=2.6,
-                   handletextpad=0.5, columnspacing=1.4, borderpad=0,
-                   borderaxespad=0, labelcolor=TEXT)
+    # The key, drawn by hand in one centred row under the x tick labels.
+    if keys:
+        size = 7.0
+        handle, gap, spacing = 20.0, 4.0, 14.0   # points
+        widths = [_text_width(mpl, label, size) for label, _ in keys]
+        total = sum(handle + gap + w for w in widths) + spacing * (len(keys) - 1)
+        x = (width_in * 72 - total) / 2 / 72     # inches
+        y = 0.10
+        inches = fig.dpi_scale_trans
+        for (label, style), w in zip(keys, widths):
+            fig.add_artist(mpl.Line2D([x, x + handle / 72], [y, y],
+                                      transform=inches, **style))
+            fig.text(x + (handle + gap) / 72, y, _esc(label),
+                     transform=inches, ha="left", va="center_baseline",
+                     fontsize=size, color=TEXT)
+            x += (handle + gap + w + spacing) / 72
     return fig
