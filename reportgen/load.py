@@ -33,9 +33,10 @@ def load_quarter(quarter_dir: Path) -> Report:
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
     plan = _read(plan_path(quarter_dir), PlanFile, problems)
+    plan_ok = not problems  # checking updates against a broken plan only adds noise
     report = _read(quarter_dir / "report.yaml", ReportFile, problems)
     updates = [u for p in update_paths(quarter_dir) if (u := _read(p, UpdateFile, problems))]
-    if plan is None or report is None:
+    if plan is None or report is None or not plan_ok:
         raise DataError(problems)
     result = _assemble(quarter_dir, plan, report, updates, problems)
     errors = [p for p in problems if p.severity == "error"]

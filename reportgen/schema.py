@@ -7,12 +7,14 @@ understands.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      WithJsonSchema, model_validator)
 
 from .errors import Problem
 from .yamlread import Document
@@ -88,6 +90,15 @@ Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?",
 
 class Shape(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """Read an optional field left empty (`objectives:`) as left out, as people mean it."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k not in cls.model_fields
+                    or cls.model_fields[k].is_required()}
+        return data
 
 
 class MeasureSpec(Shape):
@@ -194,11 +205,46 @@ class UpdateFile(Shape):
 
 
 def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
-    """Return the document as `shape`, or None and every problem found."""
-    try:
-        return shape.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, [_problem(doc, shape, e) for e in exc.errors() if not _wrong_branch(e)]
+    """Return the document as `shape` and every problem found.
+
+    A bad entry is pruned and the rest validated again, so one unknown key does not hide
+    the other problems of the file: the checks that follow still see the good entries.
+    """
+    data, problems = copy.deepcopy(doc.data), []
+    pruned: set[tuple[Any, ...]] = set()
+    for _ in range(8):
+        try:
+            return shape.model_validate(data), problems
+        except ValidationError as exc:
+            errors = [e for e in exc.errors() if not _wrong_branch(e)]
+        for error in errors:
+            loc = tuple(part for part in error["loc"] if not _is_branch(part))
+            if loc in pruned:  # a pruned list item, left as None to keep indexes stable
+                continue
+            if (problem := _problem(doc, shape, error)) not in problems:
+                problems.append(problem)
+            target = loc[:-1] if error["type"] == "missing" else loc
+            if not _prune(data, target):
+                return None, problems
+            pruned.add(target)
+    return None, problems
+
+
+def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Remove the value at loc; False when that would remove the whole document."""
+    if not loc:
+        return False
+    parent = data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return True  # already gone with an earlier prune
+    if isinstance(parent, dict):
+        parent.pop(loc[-1], None)
+    elif isinstance(parent, list) and isinstance(loc[-1], int) and loc[-1] < len(parent):
+        parent[loc[-1]] = None  # keep indexes stable for the other errors' locations
+    return True
 
 
 def _is_branch(part: Any) -> bool:

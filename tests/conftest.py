@@ -1,0 +1,65 @@
+"""Shared fixtures: the bundled sample, and tiny quarters written into tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "derbyshire" / "2025-26" / "q1"
+
+TINY_PLAN = """\
+council: Testshire County Council
+plan: Council Plan 2025-29
+year: 2025-26
+outcomes:
+  - id: people
+    name: People
+    title: Happy people
+    objectives:
+      - id: SO-01
+        title: First objective
+        expected_completion: "2027-04"
+        owner: Children's Services
+        measures:
+          - id: carers
+            title: Number of carers
+            unit: count
+            better: higher
+            frequency: Monthly
+          - id: share
+            title: Share of things done
+            unit: percent
+            better: higher
+            frequency: Quarterly
+      - id: SO-02
+        title: Second objective
+        expected_completion: "2028-03"
+        owner: Place
+"""
+
+TINY_REPORT = """\
+quarter: 1
+introduction: Hello.
+"""
+
+
+def write_quarter(root: Path, files: dict[str, str], plan: str = TINY_PLAN,
+                  report: str = TINY_REPORT) -> Path:
+    """Write a plan and a quarter directory under root; return the quarter directory."""
+    quarter = root / "2025-26" / "q1"
+    quarter.mkdir(parents=True)
+    (quarter.parent / "plan.yaml").write_text(plan, encoding="utf-8")
+    (quarter / "report.yaml").write_text(report, encoding="utf-8")
+    for name, text in files.items():
+        data = text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8")
+        (quarter / name).write_bytes(data)
+    return quarter
+
+
+@pytest.fixture
+def quarter(tmp_path: Path):
+    """Return a function writing a tiny quarter with the given update files."""
+    return lambda files, **kw: write_quarter(tmp_path, files, **kw)
