@@ -44,7 +44,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override is not None and (override / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(override / "templates"))
-    loaders += [jinja2.PrefixLoader({"default": packaged}), packaged]
+    loaders += [jinja2.PrefixLoader({"default": packaged}, delimiter=":"), packaged]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
