@@ -22,7 +22,6 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Union
 
 __all__ = [
     "STYLE_VERSION",
@@ -86,7 +85,7 @@ class Trend:
     colour: str                # colour of the latest point/bar
 
 
-Chart = Union[Wheel, Trend]
+Chart = Wheel | Trend
 
 
 # --------------------------------------------------------------------------
@@ -334,7 +333,7 @@ def _draw_wheel(mpl, wheel: Wheel):
         row = fontsize * 1.6 / 72                     # inches
         first = height_in / 2 + row * (len(shown) - 1) / 2
         inches = fig.dpi_scale_trans
-        for i, (sl, lab) in enumerate(zip(shown, labels)):
+        for i, (sl, lab) in enumerate(zip(shown, labels, strict=True)):
             y = first - i * row
             fig.add_artist(mpl.Line2D(
                 [legend_left + marker / 144], [y], transform=inches,
@@ -449,7 +448,7 @@ def _draw_trend(mpl, trend: Trend):
     lines = [float(x.value) for x in (trend.target, trend.benchmark)
              if x is not None and math.isfinite(float(x.value))]
     top_needed, bottom_needed = hi, lo
-    for x, p, v in zip(xs, trend.points, values):
+    for x, p, v in zip(xs, trend.points, values, strict=True):
         up = v >= 0
         base = v
         for _ in range(len(lines) + 1):
@@ -508,7 +507,7 @@ def _draw_trend(mpl, trend: Trend):
         x = (width_in * 72 - total) / 2 / 72     # inches
         y = 0.10
         inches = fig.dpi_scale_trans
-        for (label, style), w in zip(keys, widths):
+        for (label, style), w in zip(keys, widths, strict=True):
             fig.add_artist(mpl.Line2D([x, x + handle / 72], [y, y],
                                       transform=inches, **style))
             fig.text(x + (handle + gap) / 72, y, _esc(label),

@@ -64,7 +64,8 @@ def main() -> None:
 def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
           override: Path | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
-    from .build import FORMATS, build as run_build
+    from .build import FORMATS
+    from .build import build as run_build
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):

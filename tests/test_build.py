@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE
 from pypdf import PdfReader
 
-from conftest import SAMPLE
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.pdf import FetchRefused, guarded_fetcher

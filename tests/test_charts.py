@@ -73,7 +73,7 @@ EDGE_CASES = {
     "big currency": Trend(
         "Savings delivered",
         tuple(Point(f"20{y}-{y + 1}", v, f"£{v:,}") for y, v in
-              zip(range(21, 26), [6722500, 7722500, 8100000, 8900000, 9152480])),
+              zip(range(21, 26), [6722500, 7722500, 8100000, 8900000, 9152480], strict=True)),
         Point("2025-26", 9000000, "£9,000,000"),
         Point("Nearest neighbours 2024-25", 8500000, "£8,500,000"),
         "currency", GOOD),

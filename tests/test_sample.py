@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLE
+
 from reportgen.cli import main
 from reportgen.load import load_quarter
 

@@ -48,8 +48,10 @@ def test_percentages_in_the_sentence_add_up_to_100(quarter) -> None:
         "and 3 (9%) require action.")
 
 
-@pytest.mark.parametrize("counts", [[1, 1, 1], [19, 4, 1], [1, 17, 12, 3], [2, 2, 2, 1], [0, 0], [7]])
+@pytest.mark.parametrize(
+    "counts", [[1, 1, 1], [19, 4, 1], [1, 17, 12, 3], [2, 2, 2, 1], [0, 0], [7]])
 def test_percentages_always_sum_to_100(counts: list[int]) -> None:
     shares = percentages(counts)
     assert sum(shares) == (100 if sum(counts) else 0)
-    assert all(abs(s - c * 100 / max(sum(counts), 1)) < 1 for s, c in zip(shares, counts))
+    exact = [c * 100 / max(sum(counts), 1) for c in counts]
+    assert all(abs(s - e) < 1 for s, e in zip(shares, exact, strict=True))
