@@ -144,3 +144,21 @@ def test_a_failed_build_leaves_the_last_good_outputs(quarter) -> None:
     assert result.exit_code == 1 and "'Goood' is not one of" in result.output
     assert first.read_bytes() == before
     assert sorted(p.name for p in (q / "out").iterdir()) == [first.name]
+
+
+def test_draft_marks_every_page(quarter) -> None:
+    q = quarter({"a.yaml": "objectives:\n  SO-01:\n    comment: " + "Long words. " * 900 + "\n"})
+    pdf = next(p for p in build(q, q / "out", draft=True).outputs if p.suffix == ".pdf")
+    pages = PdfReader(pdf).pages
+    assert len(pages) > 5 and all("DRAFT · built" in p.extract_text() for p in pages)
+
+
+def test_the_plan_chooses_the_rating_scheme_and_the_key_follows(quarter) -> None:
+    from conftest import TINY_PLAN
+
+    plan = TINY_PLAN.replace("year: 2025-26\n", "year: 2025-26\nratings: blue-green-amber-red\n")
+    q = quarter({"a.yaml": "measures:\n  carers:\n    value: 110\n    target: 100\n"}, plan=plan)
+    result = build(q, q / "out", formats=("html",))
+    html = result.outputs[0].read_text(encoding="utf-8")
+    assert result.report.measures[0].rating.label == "Blue"
+    assert "10% better than target or more" in html and "Strong" not in html
