@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import numbers, ratings
 from .errors import DataError, Problem, UsageError, display_path
 from .model import Measure, Objective, Outcome, Report, earlier_year
-from .schema import MeasureSpec, MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
+from .schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
 from .yamlread import Document, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
@@ -67,10 +67,9 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     outcomes = _outcomes(plan_doc, spec, problems)
     objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
     measures = {m.id: m for o in objectives.values() for m in o.measures}
-    specs = {m.id: m for outcome in spec.outcomes for o in outcome.objectives for m in o.measures}
     for doc, update in updates:
         _apply_objectives(doc, update, objectives, problems)
-        _apply_measures(doc, update, measures, specs, spec.year, problems)
+        _apply_measures(doc, update, measures, spec.year, problems)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes}:
             problems.append(report_doc.problem(
@@ -114,40 +113,39 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
     return outcomes
 
 
+def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
+           problems: list[Problem]) -> Any:
+    """Return the plan item an update names, marking it updated by this file; None (with a
+    problem) when the plan has no such item or another file already updated it."""
+    noun = section.removesuffix("s")
+    key = (section, ident)
+    item = items.get(ident)
+    if item is None:
+        problems.append(doc.problem(key, f"'{ident}' is not {'an' if noun[0] in 'aeiou' else 'a'}"
+                                         f" {noun} in plan.yaml{_hint(ident, items)}", at_key=True))
+        return None
+    if item.source:
+        problems.append(doc.problem(key, f"{ident} is also updated in {item.source}: "
+                                         f"update each {noun} in one file", at_key=True))
+        return None
+    item.source = _where(doc, key)
+    return item
+
+
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
                       problems: list[Problem]) -> None:
     for ident, entry in update.objectives.items():
-        key = ("objectives", ident)
-        objective = objectives.get(ident)
-        if objective is None:
-            problems.append(doc.problem(key, f"'{ident}' is not an objective in plan.yaml"
-                                             f"{_hint(ident, objectives)}", at_key=True))
-            continue
-        if objective.source:
-            problems.append(doc.problem(key, f"{ident} is also updated in {objective.source}: "
-                                             "update each objective in one file", at_key=True))
-            continue
-        objective.source = _where(doc, key)
-        if entry.progress:
-            objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
-        objective.comment = entry.comment or ""
+        if objective := _claim(doc, "objectives", ident, objectives, problems):
+            if entry.progress:
+                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+            objective.comment = entry.comment or ""
 
 
 def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],
-                    specs: dict[str, MeasureSpec], year: str, problems: list[Problem]) -> None:
+                    year: str, problems: list[Problem]) -> None:
     for ident, entry in update.measures.items():
-        key = ("measures", ident)
-        measure = measures.get(ident)
-        if measure is None:
-            problems.append(doc.problem(key, f"'{ident}' is not a measure in plan.yaml"
-                                             f"{_hint(ident, measures)}", at_key=True))
-            continue
-        if measure.source:
-            problems.append(doc.problem(key, f"{ident} is also updated in {measure.source}: "
-                                             "update each measure in one file", at_key=True))
-            continue
-        measure.source = _where(doc, key)
-        _fill_measure(doc, key, entry, measure, year, problems)
+        if measure := _claim(doc, "measures", ident, measures, problems):
+            _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
 def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
