@@ -22,7 +22,6 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Union
 
 __all__ = [
     "STYLE_VERSION",
@@ -88,23 +87,7 @@ class Trend:
     colour: str                # colour of the latest point/bar
 
 
-@dataclass(frozen=True)
-class Series:
-    label: str                       # a rating word
-    colour: str
-    counts: tuple[int | None, ...]   # one per category; None where not reported yet
-
-
-@dataclass(frozen=True)
-class Bars:
-    """Stacked bars of counts per rating, one bar per category (a quarter)."""
-
-    title: str                       # "Strategic Objectives" or "Measures"
-    categories: tuple[str, ...]      # "Jun 2025", "Sep 2025", ...
-    series: tuple[Series, ...]       # in the key's order, best first
-
-
-Chart = Union[Wheel, Trend, Bars]
+Chart = Wheel | Trend
 
 
 # --------------------------------------------------------------------------
@@ -364,7 +347,7 @@ def _draw_wheel(mpl, wheel: Wheel):
         row = fontsize * 1.6 / 72                     # inches
         first = height_in / 2 + row * (len(shown) - 1) / 2
         inches = fig.dpi_scale_trans
-        for i, (sl, lab) in enumerate(zip(shown, labels)):
+        for i, (sl, lab) in enumerate(zip(shown, labels, strict=True)):
             y = first - i * row
             fig.add_artist(mpl.Line2D(
                 [legend_left + marker / 144], [y], transform=inches,
@@ -479,7 +462,7 @@ def _draw_trend(mpl, trend: Trend):
     lines = [float(x.value) for x in (trend.target, trend.benchmark)
              if x is not None and math.isfinite(float(x.value))]
     top_needed, bottom_needed = hi, lo
-    for x, p, v in zip(xs, trend.points, values):
+    for x, p, v in zip(xs, trend.points, values, strict=True):
         up = v >= 0
         base = v
         for _ in range(len(lines) + 1):
@@ -538,7 +521,7 @@ def _draw_trend(mpl, trend: Trend):
         x = (width_in * 72 - total) / 2 / 72     # inches
         y = 0.10
         inches = fig.dpi_scale_trans
-        for (label, style), w in zip(keys, widths):
+        for (label, style), w in zip(keys, widths, strict=True):
             fig.add_artist(mpl.Line2D([x, x + handle / 72], [y, y],
                                       transform=inches, **style))
             fig.text(x + (handle + gap) / 72, y, _esc(label),
@@ -549,6 +532,24 @@ def _draw_trend(mpl, trend: Trend):
 
 
 # ---- stacked bars per quarter -------------------------------------------
+
+@dataclass(frozen=True)
+class Series:
+    label: str                       # a rating word
+    colour: str
+    counts: tuple[int | None, ...]   # one per category; None where not reported yet
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Stacked bars of counts per rating, one bar per category (a quarter)."""
+
+    title: str                       # "Strategic Objectives" or "Measures"
+    categories: tuple[str, ...]      # "Jun 2025", "Sep 2025", ...
+    series: tuple[Series, ...]       # in the key's order, best first
+
+
+Chart = Wheel | Trend | Bars  # noqa: F811 - every kind, now that Bars is defined
 
 BARS_SIZE = (3.6, 2.0)
 
@@ -575,11 +576,11 @@ def _draw_bars(mpl, bars: Bars):
         heights = [series.counts[i] or 0 for i in xs]
         ax.bar(xs, heights, bottom=bottoms, width=0.6, color=series.colour,
                edgecolor=BACKGROUND, linewidth=0.6, zorder=2)
-        for x, b, h in zip(xs, bottoms, heights):
+        for x, b, h in zip(xs, bottoms, heights, strict=True):
             if h and h / top > 0.07:  # a number only where it fits inside its segment
                 ax.text(x, b + h / 2, f"{h}", ha="center", va="center", fontsize=6.5,
                         color="white", fontweight="bold", zorder=3)
-    for x, total in zip(xs, totals):
+    for x, total in zip(xs, totals, strict=True):
         reported = any(s.counts[x] is not None for s in bars.series)
         ax.text(x, total + top * 0.03, f"{total}" if reported else "not yet",
                 ha="center", va="bottom", fontsize=7 if reported else 6,

@@ -150,7 +150,8 @@ def new_quarter(source: Path, target: Path) -> None:
 def status(quarter: Path | None, fmt: str) -> None:
     """List what awaits an update, by owner; exit 0 when everything is in, 1 otherwise."""
     from .load import load_quarter
-    from .workflow import status as run, status_text
+    from .workflow import status as run
+    from .workflow import status_text
 
     found = run(_run(load_quarter, _quarter(quarter)))
     click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"

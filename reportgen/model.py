@@ -39,7 +39,8 @@ class Measure:
     note: str | None = None
     rating: Rating | None = None
     source: str | None = None  # file:line of the update, None when not updated
-    history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # typed: file, line, column
+    # where each typed-in history value is: file, line, column
+    history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     previous_rating: Rating | None = None  # the rating in the previous quarter, if any
 
     @property

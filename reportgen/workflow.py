@@ -109,7 +109,8 @@ def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:
              "achievements_intro: |", f"  {PLACEHOLDER} the words above the achievements.]",
              "achievements:"]
     for outcome in report.outcomes:
-        bullet = json.dumps(f"{PLACEHOLDER} an achievement for {outcome.name}.]", ensure_ascii=False)
+        bullet = json.dumps(f"{PLACEHOLDER} an achievement for {outcome.name}.]",
+                            ensure_ascii=False)
         lines += [f"  {outcome.id}:", f"    - {bullet}"]
     return "\n".join(lines) + "\n"
 
