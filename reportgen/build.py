@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts as chartlib
+from . import trends
 from .errors import DataError, Problem, RenderError
 from .load import load_quarter
 from .model import Measure, Report
@@ -91,6 +92,8 @@ def report_charts(report: Report) -> dict[str, chartlib.Chart]:
     for m in report.measures:
         if m.value is not None and m.history:
             out[f"trend-{m.id}"] = trend(report, m)
+    for kind in ("objectives", "measures"):  # the year so far, quarter by quarter
+        out[f"year-{kind}"] = trends.trend_chart(report, kind)
     return out
 
 

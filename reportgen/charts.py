@@ -29,6 +29,8 @@ __all__ = [
     "Wheel",
     "Point",
     "Trend",
+    "Series",
+    "Bars",
     "Chart",
     "alt_text",
     "chart_key",
@@ -121,6 +123,16 @@ def alt_text(chart: Chart) -> str:
             if chart.benchmark.label:
                 text += f" ({chart.benchmark.label})"
         return text + "."
+    if isinstance(chart, Bars):
+        parts = []
+        for i, category in enumerate(chart.categories):
+            counts = [(s.label, s.counts[i]) for s in chart.series]
+            if all(c is None for _, c in counts):
+                parts.append(f"{category} not yet reported")
+                continue
+            shown = ", ".join(f"{c} {label}" for label, c in counts if c)
+            parts.append(f"{category} {shown or 'none rated'}")
+        return f"{chart.title} by quarter: " + "; ".join(parts) + "."
     raise TypeError(f"not a chart: {chart!r}")
 
 
@@ -144,7 +156,7 @@ def _plain(obj):
 
 def chart_key(chart: Chart) -> str:
     """Stable content hash of the chart's data and STYLE_VERSION (16 hex)."""
-    if not isinstance(chart, (Wheel, Trend)):
+    if not isinstance(chart, (Wheel, Trend, Bars)):
         raise TypeError(f"not a chart: {chart!r}")
     payload = json.dumps(
         {"style": STYLE_VERSION, "chart": _plain(chart)},
@@ -250,7 +262,7 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     """Draw the chart and return the file's bytes ("svg" or "png")."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown chart format {fmt!r}: use 'svg' or 'png'")
-    if not isinstance(chart, (Wheel, Trend)):
+    if not isinstance(chart, (Wheel, Trend, Bars)):
         raise TypeError(f"not a chart: {chart!r}")
     mpl = _matplotlib()
     import io
@@ -258,6 +270,8 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     with mpl.matplotlib.rc_context(_rc()):
         if isinstance(chart, Wheel):
             fig = _draw_wheel(mpl, chart)
+        elif isinstance(chart, Bars):
+            fig = _draw_bars(mpl, chart)
         else:
             fig = _draw_trend(mpl, chart)
         buf = io.BytesIO()
@@ -514,4 +528,80 @@ def _draw_trend(mpl, trend: Trend):
                      transform=inches, ha="left", va="center_baseline",
                      fontsize=size, color=TEXT)
             x += (handle + gap + w + spacing) / 72
+    return fig
+
+
+# ---- stacked bars per quarter -------------------------------------------
+
+@dataclass(frozen=True)
+class Series:
+    label: str                       # a rating word
+    colour: str
+    counts: tuple[int | None, ...]   # one per category; None where not reported yet
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Stacked bars of counts per rating, one bar per category (a quarter)."""
+
+    title: str                       # "Strategic Objectives" or "Measures"
+    categories: tuple[str, ...]      # "Jun 2025", "Sep 2025", ...
+    series: tuple[Series, ...]       # in the key's order, best first
+
+
+Chart = Wheel | Trend | Bars  # noqa: F811 - every kind, now that Bars is defined
+
+BARS_SIZE = (3.6, 2.0)
+
+
+def _draw_bars(mpl, bars: Bars):
+    """One stacked bar per quarter, the count in each segment, the total on top; a
+    hand-drawn key on the right (as the wheel's)."""
+    from matplotlib.ticker import MaxNLocator
+
+    width_in, height_in = BARS_SIZE
+    fig = _new_figure(mpl, BARS_SIZE)
+    shown = [s for s in bars.series if any(s.counts)]
+    key_w = 0.2 + max((_text_width(mpl, s.label, 7) for s in shown), default=0) / 72
+    left_in, bottom_in, top_in = 0.3, 0.22, 0.1
+    fig.subplots_adjust(left=left_in / width_in, right=1 - (key_w + 0.12) / width_in,
+                        bottom=bottom_in / height_in, top=1 - top_in / height_in)
+    ax = fig.add_subplot()
+    xs = list(range(len(bars.categories)))
+    totals = [sum(s.counts[i] or 0 for s in bars.series) for i in xs]
+    top = max(totals, default=0) or 1
+    for series in shown:
+        bottoms = [sum(s.counts[i] or 0 for s in bars.series[:bars.series.index(series)])
+                   for i in xs]
+        heights = [series.counts[i] or 0 for i in xs]
+        ax.bar(xs, heights, bottom=bottoms, width=0.6, color=series.colour,
+               edgecolor=BACKGROUND, linewidth=0.6, zorder=2)
+        for x, b, h in zip(xs, bottoms, heights, strict=True):
+            if h and h / top > 0.07:  # a number only where it fits inside its segment
+                ax.text(x, b + h / 2, f"{h}", ha="center", va="center", fontsize=6.5,
+                        color="white", fontweight="bold", zorder=3)
+    for x, total in zip(xs, totals, strict=True):
+        reported = any(s.counts[x] is not None for s in bars.series)
+        ax.text(x, total + top * 0.03, f"{total}" if reported else "not yet",
+                ha="center", va="bottom", fontsize=7 if reported else 6,
+                color=TEXT if reported else AXIS)
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xlim(-0.6, len(xs) - 0.4)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.set_xticks(xs)
+    ax.set_xticklabels([_esc(c) for c in bars.categories])
+    ax.tick_params(axis="x", length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    inches = fig.dpi_scale_trans
+    row = 7 * 1.6 / 72
+    first = height_in / 2 + row * (len(shown) - 1) / 2
+    x0 = width_in - key_w - 0.02
+    for i, series in enumerate(reversed(shown)):  # as stacked: the best at the bottom
+        y = first - i * row
+        fig.add_artist(mpl.Line2D([x0 + 3 / 72], [y], transform=inches, linestyle="none",
+                                  marker="s", markersize=6, markerfacecolor=series.colour,
+                                  markeredgecolor=series.colour))
+        fig.text(x0 + 10.5 / 72, y, _esc(series.label), transform=inches, ha="left",
+                 va="center_baseline", fontsize=7, color=TEXT)
     return fig

@@ -132,6 +132,34 @@ def export(quarter: Path | None, fmt: str) -> None:
     click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
 
 
+@main.command("new-quarter")
+@click.argument("source", metavar="FROM", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", metavar="TO", type=click.Path(path_type=Path))
+def new_quarter(source: Path, target: Path) -> None:
+    """Start quarter TO from quarter FROM: same files and ids, updates cleared to fill."""
+    from .workflow import new_quarter as run
+
+    for line in _run(run, source, target):
+        click.echo(line)
+    click.echo(f"next: edit the files, then `reportgen status {target}`")
+
+
+@main.command()
+@QUARTER
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def status(quarter: Path | None, fmt: str) -> None:
+    """List what awaits an update, by owner; exit 0 when everything is in, 1 otherwise."""
+    from .load import load_quarter
+    from .workflow import status as run
+    from .workflow import status_text
+
+    found = run(_run(load_quarter, _quarter(quarter)))
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"
+               else status_text(found))
+    sys.exit(0 if found["complete"] else 1)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the data files (for editors and CI)."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import numbers, ratings
+from . import history, numbers, ratings
 from .errors import DataError, Problem, UsageError, display_path
 from .model import Measure, Objective, Outcome, Report, earlier_year
 from .schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
@@ -76,12 +76,16 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{_hint(outcome_id, [o.id for o in outcomes])}", at_key=True))
     scheme = _scheme(plan_doc, spec, problems)
+    quarters = []
     if scheme is not None:
         for measure in measures.values():
             measure.rating = scheme.rate(measure.value, measure.target, measure.better,
                                          measure.unit)
+        quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures,
+                                scheme, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes, scheme,
-                  quarter_dir, text.introduction, text.achievements_intro, text.achievements)
+                  quarter_dir, text.introduction, text.achievements_intro, text.achievements,
+                  quarters=quarters)
 
 
 def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
@@ -179,6 +183,7 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
                                         at_key=True))
         elif (quantity := number(f"history {label}", text, at)) is not None:
             measure.history[label] = quantity
+            measure.history_where[label] = (doc.name, *doc.where(at))
 
 
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:

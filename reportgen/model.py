@@ -39,6 +39,9 @@ class Measure:
     note: str | None = None
     rating: Rating | None = None
     source: str | None = None  # file:line of the update, None when not updated
+    # where each typed-in history value is: file, line, column
+    history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    previous_rating: Rating | None = None  # the rating in the previous quarter, if any
 
     @property
     def updated(self) -> bool:
@@ -60,6 +63,7 @@ class Objective:
     comment: str = ""
     measures: list[Measure] = field(default_factory=list)
     source: str | None = None
+    previous: Progress | None = None  # the progress in the previous quarter, if entered
 
     @property
     def completion_label(self) -> str:
@@ -83,6 +87,16 @@ class Outcome:
         return [m for m in self.measures if m.reporting == reporting]
 
 
+@dataclass(frozen=True)
+class QuarterStatus:
+    """One quarter of the year so far: each objective's progress and each measure's rating."""
+
+    quarter: int
+    label: str  # the quarter's last month and year: "Jun 2025"
+    progress: dict[str, Progress]
+    ratings: dict[str, Rating | None]
+
+
 @dataclass
 class Report:
     council: str
@@ -96,6 +110,7 @@ class Report:
     achievements_intro: str = ""
     achievements: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
 
     @property
     def objectives(self) -> list[Objective]:

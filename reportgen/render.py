@@ -13,7 +13,7 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
-from . import summary
+from . import summary, trends
 from .charts import Chart, alt_text
 from .model import Report
 from .ratings import PROGRESS
@@ -35,6 +35,10 @@ ICON_PATHS = {
     "square": "M2 2h12v12H2z",
     "circle": "M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13z",
     "diamond": "M8 .8 15.2 8 8 15.2.8 8z",
+    # direction of travel: the way the value moved (the word beside says if that is better)
+    "arrow-up": "M8 1 14.5 8H10v7H6V8H1.5z",
+    "arrow-down": "M8 15 1.5 8H6V1h4v7h4.5z",
+    "arrow-flat": "M15 8 8 14.5V10H1V6h7V1.5z",
 }
 
 
@@ -91,4 +95,4 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
     return template.render(
         report=report, charts=charts, chart_src=chart_src, css=Markup(css),  # noqa: S704
         draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
-        trend_ids=trend_ids, **(extra or {}))
+        trend_ids=trend_ids, yearly=trends, **(extra or {}))
