@@ -132,11 +132,20 @@ def export(quarter: Path | None, fmt: str) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (e.g. schema/reportgen.schema.json) instead.")
+def schema(output: Path | None) -> None:
     """Print the JSON Schema of the data files (for editors and CI)."""
     from .schema import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    text = json.dumps(json_schema(), indent=2)
+    if output is None:
+        click.echo(text)
+        return
+    from .output import write_all
+
+    write_all({output: (text + "\n").encode("utf-8")})
+    click.echo(f"wrote {output}")
 
 
 if __name__ == "__main__":
