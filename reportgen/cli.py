@@ -148,5 +148,54 @@ def schema(output: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@click.argument("old", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--rev", "revs", metavar="A..B",
+              help="Compare one QUARTER at two git revisions: A..B, A.. (A to HEAD) or "
+                   "A (A to the working tree).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="markdown suits a pull-request comment.")
+def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None:
+    """Show what a reviewer must see: OLD and NEW quarter directories, or QUARTER --rev A..B."""
+    import tempfile
+
+    from . import diff as review
+
+    if revs is None and (old is None or new is None):
+        raise click.UsageError("give two quarter directories, or one with --rev A..B")
+    if revs is not None and new is not None:
+        raise click.UsageError("with --rev, give one quarter directory")
+    with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
+        if revs is None:
+            before, after = _load_for_diff(old), _load_for_diff(new)
+            labels = (str(old), str(new))
+        else:
+            quarter = _quarter(old)
+            rev_old, rev_new = _run(review.parse_revs, revs)
+            at_old = _run(review.quarter_at, quarter, rev_old, Path(tmp) / "old")
+            at_new = (_run(review.quarter_at, quarter, rev_new, Path(tmp) / "new")
+                      if rev_new else quarter)
+            if at_new is None:
+                raise click.UsageError(f"{quarter} does not exist at {rev_new}")
+            before = _load_for_diff(at_old) if at_old is not None else None
+            after = _load_for_diff(at_new)
+            labels = (f"{quarter} at {rev_old}",
+                      f"{quarter} at {rev_new}" if rev_new else f"{quarter} (working tree)")
+    changes = review.compare(before, after)
+    if fmt == "json":
+        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+    else:
+        render = review.as_markdown if fmt == "markdown" else review.as_text
+        click.echo(render(changes, *labels), nl=False)
+
+
+def _load_for_diff(quarter: Path):  # type: ignore[no-untyped-def]
+    """Load a quarter for the diff, stopping with its problems if it has errors."""
+    from .load import load_quarter
+
+    return _run(load_quarter, quarter)
+
+
 if __name__ == "__main__":
     main()
