@@ -164,11 +164,11 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
               show_default=True, help="Which table csv prints when there is no --output.")
 def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
     """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
+    from . import tables
     from .build import output_stem
     from .export import report_data
     from .load import load_quarter
     from .output import write_all
-    from . import tables
 
     report = _run(load_quarter, _quarter(quarter))
     _settings().apply(report)

@@ -211,8 +211,8 @@ def as_markdown(changes: list[Change], old_label: str, new_label: str) -> str:
     """Return the changes as Markdown for a pull-request comment or a CI job summary."""
     n = counts(changes)
     summary = ", ".join(f"{n[key]} {NOUNS[key][n[key] != 1]}" for key, _ in SECTIONS if n[key])
-    lines = ["### Review diff", "",
-             f"From `{old_label}` to `{new_label}`: {summary or 'no changes that the report shows'}."]
+    summary = summary or "no changes that the report shows"
+    lines = ["### Review diff", "", f"From `{old_label}` to `{new_label}`: {summary}."]
     for key, heading in SECTIONS:
         chosen = [c for c in changes if c.section == key]
         if not chosen:
