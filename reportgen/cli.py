@@ -134,7 +134,8 @@ def validate(paths: tuple[Path, ...]) -> None:
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
-    click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+    if _verbosity():
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
 
 
 def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
@@ -245,8 +246,7 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
                 raise click.UsageError(f"{quarter} does not exist at {rev_new}")
             before = _load_for_diff(at_old) if at_old is not None else None  # a new quarter
             after = _load_for_diff(at_new)
-            labels = (f"{quarter} at {rev_old}",
-                      f"{quarter} at {rev_new}" if rev_new else f"{quarter} (working tree)")
+            labels = (review.label(quarter, rev_old), review.label(quarter, rev_new))
     changes = review.compare(before, after)
     if fmt == "json":
         click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import UsageError, display_path
 from .model import Measure, Objective, Report
 
 SECTIONS = (
@@ -249,6 +249,14 @@ def parse_revs(spec: str) -> tuple[str, str | None]:
         if rev is not None and (rev.startswith("-") or not rev.strip()):
             raise UsageError(f"'{spec}' is not a revision range; write e.g. main..HEAD")
     return old, new
+
+
+def label(quarter: Path, rev: str | None) -> str:
+    """Return how the diff names one side: "data/.../q1 at main", a hash shortened."""
+    where = display_path(quarter)
+    if rev is None:
+        return f"{where} (working tree)"
+    return f"{where} at {rev[:10] if re.fullmatch(r'[0-9a-f]{40}', rev) else rev}"
 
 
 def _git(args: list[str], cwd: Path) -> bytes:
