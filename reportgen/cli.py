@@ -101,10 +101,15 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
     verbosity = _verbosity()
     if verbosity >= 2:
         click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)
-    with BuildProgress(verbosity) as shown:
-        result = _run(run_build, _quarter(quarter), settings.output, formats=chosen,
-                      draft=draft, strict=strict, override=settings.templates,
-                      progress=shown.stage, settings=settings, on_chart=shown.chart)
+
+    def shown_build():  # type: ignore[no-untyped-def]
+        # The live display stops before _run prints any problem, so nothing overwrites it.
+        with BuildProgress(verbosity) as shown:
+            return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
+                             strict=strict, override=settings.templates, progress=shown.stage,
+                             settings=settings, on_chart=shown.chart)
+
+    result = _run(shown_build)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity:

@@ -89,7 +89,8 @@ class BuildProgress:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self._finish_stage()
+        if kind is None:  # a failed stage stays unfinished on screen
+            self._finish_stage()
         if self._progress is not None:
             self._progress.stop()
 
