@@ -92,7 +92,6 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
           override: Path | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from .build import FORMATS, build as run_build
-    from .console import BuildProgress
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
@@ -104,6 +103,8 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 
     def shown_build():  # type: ignore[no-untyped-def]
         # The live display stops before _run prints any problem, so nothing overwrites it.
+        from .console import BuildProgress
+
         with BuildProgress(verbosity) as shown:
             return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
                              strict=strict, override=settings.templates, progress=shown.stage,
