@@ -43,22 +43,18 @@ def output_stem(report: Report) -> str:
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
-          progress: Progress = lambda _: None, settings: Settings | None = None,
-          on_chart: Callable[[int, int], None] = lambda done, total: None) -> BuildResult:
+          progress: Progress = lambda _: None, settings: Settings | None = None) -> BuildResult:
     """Build the quarter's report into output_dir and return what was written."""
     started = time.perf_counter()
     progress("Reading and checking the data")
     report = load_quarter(quarter_dir)
-    if settings is not None:  # reportgen.toml: council name and rating scheme overrides
+    if settings is not None:  # reportgen.toml: council name, rating scheme, branding
         settings.apply(report)
     warnings = [str(w) for w in report.warnings]
     progress("Drawing charts")
     charts = report_charts(report)
-    drawn = {}
-    for done, chart in enumerate(charts.values(), 1):
-        drawn[chartlib.chart_key(chart)] = chartlib.draw(chart)
-        on_chart(done, len(charts))
-    css = stylesheet(override) + ("\n" + settings.css() if settings is not None else "")
+    drawn = {chartlib.chart_key(c): chartlib.draw(c) for c in charts.values()}
+    css = stylesheet(override)
     stamp = draft_stamp(quarter_dir) if draft else None
     files: dict[Path, bytes] = {}
     stem = output_dir / output_stem(report)

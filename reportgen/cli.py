@@ -108,7 +108,7 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         with BuildProgress(verbosity) as shown:
             return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
                              strict=strict, override=settings.templates, progress=shown.stage,
-                             settings=settings, on_chart=shown.chart)
+                             settings=settings)
 
     result = _run(shown_build)
     for warning in result.warnings:
@@ -178,7 +178,7 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
     from .output import write_all
 
     report = _run(load_quarter, _quarter(quarter))
-    _settings().apply(report)
+    _run(_settings().apply, report, style=False)
     if fmt == "xlsx":  # a binary file, never to the terminal
         output = output or _settings().output
     if output is None:
@@ -266,7 +266,7 @@ def _load_for_diff(quarter: Path):  # type: ignore[no-untyped-def]
     from .load import load_quarter
 
     report = _run(load_quarter, quarter)
-    _settings().apply(report)
+    _run(_settings().apply, report, style=False)
     return report
 
 

@@ -74,8 +74,10 @@ class Settings(BaseModel):
         """Return these settings with the command-line options that were given (not None)."""
         return self.model_copy(update={k: v for k, v in options.items() if v is not None})
 
-    def apply(self, report: Report) -> None:
-        """Apply the council name and rating scheme overrides to a loaded report."""
+    def apply(self, report: Report, *, style: bool = True) -> None:
+        """Apply the council name, rating scheme and (with `style`) branding to a report."""
+        if style:
+            report.brand_css = self.css()
         if self.branding.council:
             report.council = self.branding.council
         if self.ratings:
@@ -85,7 +87,7 @@ class Settings(BaseModel):
 
     def css(self) -> str:
         """Return the stylesheet lines for the brand colour and logo ("" for neither)."""
-        rules = []
+        rules = [""]
         if self.branding.colour:
             rules.append(f":root {{ --brand: {self.branding.colour}; }}")
         if self.branding.logo:

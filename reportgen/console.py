@@ -58,14 +58,13 @@ def show_problems(problems: list[Problem], *, verbosity: int = NORMAL) -> None:
 
 
 class BuildProgress:
-    """Show a build's stages and its charts being drawn; nothing when quiet."""
+    """Show a build's stages as they happen; nothing when quiet."""
 
     def __init__(self, verbosity: int = NORMAL, live: bool | None = None) -> None:
         self.verbosity = verbosity
         self.live = sys.stderr.isatty() if live is None else live
         self._progress: Any = None
         self._task: Any = None
-        self._charts: Any = None
         self._stage_started = time.perf_counter()
         self._stage = ""
 
@@ -102,15 +101,6 @@ class BuildProgress:
             self._task = self._progress.add_task(name, total=1, detail="")
         elif self.verbosity > QUIET:
             click.echo(f"  {name}...", err=True)
-
-    def chart(self, done: int, total: int) -> None:
-        """Count one more chart drawn."""
-        if self._progress is not None:
-            if self._charts is None:
-                self._charts = self._progress.add_task("  charts", total=total, detail="")
-            self._progress.update(self._charts, completed=done, detail=f"{done}/{total}")
-        elif self.verbosity >= VERBOSE and (done == total or done % 10 == 0):
-            click.echo(f"    {done}/{total} charts", err=True)
 
     def _finish_stage(self) -> None:
         if not self._stage:

@@ -96,6 +96,7 @@ class Report:
     achievements_intro: str = ""
     achievements: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
 
     @property
     def objectives(self) -> list[Objective]:
