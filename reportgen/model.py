@@ -95,8 +95,8 @@ class Report:
     introduction: str = ""
     achievements_intro: str = ""
     achievements: dict[str, list[str]] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
     brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def objectives(self) -> list[Objective]:
