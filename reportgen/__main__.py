@@ -1,3 +1,4 @@
 from .cli import main
 
-main()
+# The name people type, so help and _REPORTGEN_COMPLETE work the same as the script's.
+main(prog_name="reportgen")

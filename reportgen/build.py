@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import charts as chartlib
 from . import trends
@@ -19,6 +20,9 @@ from .model import Measure, Report
 from .output import write_all
 from .render import ROOT, STYLES, render_html, stylesheet
 from .summary import progress_counts, rating_counts
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -40,11 +44,13 @@ def output_stem(report: Report) -> str:
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
-          progress: Progress = lambda _: None) -> BuildResult:
+          progress: Progress = lambda _: None, settings: Settings | None = None) -> BuildResult:
     """Build the quarter's report into output_dir and return what was written."""
     started = time.perf_counter()
     progress("Reading and checking the data")
     report = load_quarter(quarter_dir)
+    if settings is not None:  # reportgen.toml: council name, rating scheme, branding
+        settings.apply(report)
     warnings = [str(w) for w in report.warnings]
     progress("Drawing charts")
     charts = report_charts(report)

@@ -17,20 +17,39 @@ QUARTER = click.argument("quarter", required=False,
 
 
 def _quarter(path: Path | None) -> Path:
+    """Return the quarter asked for, else reportgen.toml's, else the bundled sample."""
     from .build import default_quarter
 
-    return path if path is not None else default_quarter()
+    if path is not None:
+        return path
+    return _settings().quarter or default_quarter()
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    """Return the settings from reportgen.toml or pyproject.toml, read once per command."""
+    from .config import load_settings
+
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    if "reportgen.settings" not in meta:
+        try:
+            meta["reportgen.settings"] = load_settings()
+        except UsageError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+    return meta["reportgen.settings"]
+
+
+def _verbosity() -> int:
+    """Return 0 with --quiet, 2 with --verbose, else 1."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("reportgen.verbosity", 1) if ctx is not None else 1
 
 
 def _show_problems(problems: list[Problem]) -> None:
-    errors = sum(p.severity == "error" for p in problems)
-    for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
-        click.secho(f"{p.severity}: ", fg=colour, bold=True, nl=False, err=True)
-        click.echo(str(p), err=True)
-    warnings = len(problems) - errors
-    click.secho(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
-                fg="red" if errors else "yellow", err=True)
+    from .console import show_problems
+
+    show_problems(problems, verbosity=_verbosity())
 
 
 def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -47,21 +66,29 @@ def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-def main() -> None:
-    """Quarterly council performance reports: YAML data in, accessible PDF and HTML out."""
+@click.option("--quiet", "-q", is_flag=True, help="Show only errors and warnings.")
+@click.option("--verbose", "-v", is_flag=True, help="Show timings and the settings file used.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None:
+    """Quarterly council performance reports: YAML data in, accessible PDF and HTML out.
+
+    Settings come from reportgen.toml (or [tool.reportgen] in pyproject.toml) in the
+    working directory; options on the command line win. See docs/guide-policy-team.md.
+    """
+    ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
 
 
 @main.command()
 @QUARTER
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Directory to write into.")
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
 @click.option("--format", "formats", default="pdf,html", show_default=True,
               help="Comma-separated: pdf, html.")
 @click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
+def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
           override: Path | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from .build import FORMATS
@@ -70,14 +97,27 @@ def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict:
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    result = _run(run_build, _quarter(quarter), output, formats=chosen, draft=draft,
-                  strict=strict, override=override,
-                  progress=lambda stage: click.echo(f"  {stage}...", err=True))
+    settings = _settings().overridden(output=output, templates=override)
+    verbosity = _verbosity()
+    if verbosity >= 2:
+        click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)
+
+    def shown_build():  # type: ignore[no-untyped-def]
+        # The live display stops before _run prints any problem, so nothing overwrites it.
+        from .console import BuildProgress
+
+        with BuildProgress(verbosity) as shown:
+            return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
+                             strict=strict, override=settings.templates, progress=shown.stage,
+                             settings=settings)
+
+    result = _run(shown_build)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    for path in result.outputs:
-        click.echo(f"wrote {path}")
-    click.echo(f"built in {result.seconds:.1f} s", err=True)
+    if verbosity:
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
 
 
 @main.command()
@@ -101,7 +141,8 @@ def validate(paths: tuple[Path, ...]) -> None:
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
-    click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+    if _verbosity():
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
 
 
 def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
@@ -122,14 +163,45 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
 
 @main.command()
 @QUARTER
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def export(quarter: Path | None, fmt: str) -> None:
-    """Print the computed report (ratings, counts) as data."""
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Write files into this directory instead of printing: NAME.json, "
+                   "objectives.csv and measures.csv, or NAME.xlsx.")
+@click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
+              show_default=True, help="Which table csv prints when there is no --output.")
+def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
+    """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
+    from . import tables
+    from .build import output_stem
     from .export import report_data
     from .load import load_quarter
+    from .output import write_all
 
     report = _run(load_quarter, _quarter(quarter))
-    click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
+    _run(_settings().apply, report, style=False)
+    if fmt == "xlsx":  # a binary file, never to the terminal
+        output = output or _settings().output
+    if output is None:
+        if fmt == "json":
+            click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
+        else:
+            pick = tables.measure_table if table == "measures" else tables.objective_table
+            click.echo(tables.to_csv(*pick(report)), nl=False)
+        return
+    stem = output / output_stem(report)
+    files = {
+        "json": lambda: {stem.with_suffix(".json"): json.dumps(
+            report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
+        "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
+                        for name, pick in (("objectives", tables.objective_table),
+                                           ("measures", tables.measure_table))},
+        "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
+    }[fmt]()
+    write_all(files)
+    if _verbosity():
+        for path in files:
+            click.echo(f"wrote {path}")
 
 
 @main.command("new-quarter")
@@ -161,11 +233,70 @@ def status(quarter: Path | None, fmt: str) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (e.g. schema/reportgen.schema.json) instead.")
+def schema(output: Path | None) -> None:
     """Print the JSON Schema of the data files (for editors and CI)."""
     from .schema import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    text = json.dumps(json_schema(), indent=2)
+    if output is None:
+        click.echo(text)
+        return
+    from .output import write_all
+
+    write_all({output: (text + "\n").encode("utf-8")})
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--rev", "revs", metavar="A..B",
+              help="Compare one QUARTER at two git revisions: A..B, A.. (A to HEAD) or "
+                   "A (A to the working tree).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="markdown suits a pull-request comment.")
+def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None:
+    """Show what a reviewer must see: OLD and NEW quarter directories, or QUARTER --rev A..B."""
+    import tempfile
+
+    from . import diff as review
+
+    if revs is None and (old is None or new is None):
+        raise click.UsageError("give two quarter directories, or one with --rev A..B")
+    if revs is not None and new is not None:
+        raise click.UsageError("with --rev, give one quarter directory")
+    with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
+        if revs is None:
+            before, after = _load_for_diff(old), _load_for_diff(new)
+            labels = (str(old), str(new))
+        else:
+            quarter = _quarter(old)
+            rev_old, rev_new = _run(review.parse_revs, revs)
+            at_old = _run(review.quarter_at, quarter, rev_old, Path(tmp) / "old")
+            at_new = (_run(review.quarter_at, quarter, rev_new, Path(tmp) / "new")
+                      if rev_new else quarter)
+            if at_new is None:
+                raise click.UsageError(f"{quarter} does not exist at {rev_new}")
+            before = _load_for_diff(at_old) if at_old is not None else None  # a new quarter
+            after = _load_for_diff(at_new)
+            labels = (review.label(quarter, rev_old), review.label(quarter, rev_new))
+    changes = review.compare(before, after)
+    if fmt == "json":
+        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+    else:
+        render = review.as_markdown if fmt == "markdown" else review.as_text
+        click.echo(render(changes, *labels), nl=False)
+
+
+def _load_for_diff(quarter: Path):  # type: ignore[no-untyped-def]
+    """Load a quarter for the diff, stopping with its problems if it has errors."""
+    from .load import load_quarter
+
+    report = _run(load_quarter, quarter)
+    _run(_settings().apply, report, style=False)
+    return report
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ class Report:
     introduction: str = ""
     achievements_intro: str = ""
     achievements: dict[str, list[str]] = field(default_factory=dict)
+    brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
     warnings: list[Problem] = field(default_factory=list)
     quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
 

@@ -93,6 +93,7 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
     template = environment(override).get_template("report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
     return template.render(
-        report=report, charts=charts, chart_src=chart_src, css=Markup(css),  # noqa: S704
+        report=report, charts=charts, chart_src=chart_src,
+        css=Markup(css + report.brand_css),  # noqa: S704 - our files and checked settings
         draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
         trend_ids=trend_ids, yearly=trends, **(extra or {}))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import os
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -126,10 +128,14 @@ class ObjectiveSpec(Shape):
     """A strategic objective in the plan."""
 
     id: Id = Field(description="Strategic objective id, e.g. SO-01.")
-    title: Text
-    expected_completion: YearMonth
-    owner: Text = Field(description="The service that updates it.")
-    measures: list[MeasureSpec] = Field(default_factory=list)
+    title: Text = Field(description="The objective as printed in the progress table.")
+    expected_completion: YearMonth = Field(
+        description="When it should be complete, YYYY-MM (quote it: \"2027-04\"); "
+                    "printed 'Apr 2027'.")
+    owner: Text = Field(description="The service that updates it; `reportgen status` groups "
+                                    "by this.")
+    measures: list[MeasureSpec] = Field(default_factory=list,
+                                        description="The objective's performance measures.")
 
 
 class OutcomeSpec(Shape):
@@ -138,46 +144,52 @@ class OutcomeSpec(Shape):
     id: MeasureId = Field(description="Short id used by report.yaml, e.g. people.")
     name: Text = Field(description="Short name, e.g. People.")
     title: Text = Field(description="The outcome statement.")
-    objectives: list[ObjectiveSpec]
+    objectives: list[ObjectiveSpec] = Field(description="The outcome's strategic objectives.")
 
 
 class BandSpec(Shape):
     """One band of a measure rating scheme."""
 
-    label: Text
+    label: Text = Field(description="The rating word, e.g. Strong.")
     when: Condition | None = Field(None, description="Condition on d (percent); none on the last.")
     when_high_target: Condition | None = Field(
         None, description="Condition used instead when a percentage target is over 95%.")
-    colour: Colour
-    icon: Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
-    description: Text | None = None
+    colour: Colour = Field(description="The band's colour, #rrggbb.")
+    icon: Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"] = Field(
+        description="The icon drawn beside the word: star, tick, circle, triangle, flag, "
+                    "square or diamond.")
+    description: Text | None = Field(
+        None, description="The key's wording; by default it is written from the conditions.")
 
 
 class SchemeSpec(Shape):
     """A measure rating scheme: bands best first; the last takes the rest."""
 
-    name: Text
-    bands: list[BandSpec] = Field(min_length=2)
+    name: Text = Field(description="Heading of the key, e.g. Performance against target.")
+    bands: list[BandSpec] = Field(min_length=2, description="Bands, best first; the last band "
+                                                            "takes the rest.")
 
 
 class PlanFile(Shape):
     """plan.yaml: the council's plan for a year."""
 
-    council: Text
+    council: Text = Field(description="The council's name, on the cover and in the footer.")
     plan: Text = Field(description="The plan's name, e.g. Council Plan 2025-29.")
-    year: Year
+    year: Year = Field(description="The plan year, e.g. 2025-26.")
     ratings: Text | SchemeSpec = Field(
         "strong-good-review-action",
         description="strong-good-review-action, blue-green-amber-red, or a scheme.")
-    outcomes: list[OutcomeSpec] = Field(min_length=1)
+    outcomes: list[OutcomeSpec] = Field(min_length=1, description="The plan's outcomes, in "
+                                                                  "report order.")
 
 
 class ReportFile(Shape):
     """report.yaml: the quarter's report text."""
 
     quarter: int = Field(ge=1, le=4, description="1 to 4; Quarter 1 is April to June.")
-    introduction: str = ""
-    achievements_intro: str = ""
+    introduction: str = Field("", description="The introduction (Markdown).")
+    achievements_intro: str = Field(
+        "", description="Printed above the achievements (Markdown).")
     achievements: dict[str, list[Text]] = Field(
         default_factory=dict, description="Per outcome id, a list of bullets (Markdown).")
 
@@ -187,7 +199,8 @@ class ObjectiveUpdate(Shape):
 
     progress: Literal["Complete", "Good", "Review", "Action"] | None = Field(
         None, description="Complete, Good, Review or Action; leave out until known.")
-    comment: str | None = Field(None, description="Markdown.")
+    comment: str | None = Field(
+        None, description="What happened this quarter and what is being done (Markdown).")
 
 
 class MeasureUpdate(Shape):
@@ -195,11 +208,13 @@ class MeasureUpdate(Shape):
 
     value: NumberText | None = Field(None, description="The latest value (year to date).")
     target: NumberText | None = Field(None, description="The target; none means no rating.")
-    benchmark: NumberText | None = None
-    benchmark_group: Text | None = None
+    benchmark: NumberText | None = Field(None, description="The latest benchmark value.")
+    benchmark_group: Text | None = Field(
+        None, description="What the benchmark is, e.g. England Average June 2025; overrides "
+                          "the plan's.")
     history: dict[str, NumberText | None] = Field(
         default_factory=dict, description="Same quarter of earlier years, by year: 2024-25.")
-    as_at: Date | None = None
+    as_at: Date | None = Field(None, description="The date of the data, YYYY-MM-DD.")
     no_data: Text | None = Field(None, description="No value this quarter, and why.")
     note: Text | None = Field(None, description="A note printed under the table.")
 
@@ -207,8 +222,12 @@ class MeasureUpdate(Shape):
 class UpdateFile(Shape):
     """An update file: progress and comments for objectives, values for measures."""
 
-    objectives: dict[str, ObjectiveUpdate] = Field(default_factory=dict)
-    measures: dict[str, MeasureUpdate] = Field(default_factory=dict)
+    objectives: dict[str, ObjectiveUpdate] = Field(
+        default_factory=dict, description="Per objective id from plan.yaml (e.g. SO-01): "
+                                          "progress and comment.")
+    measures: dict[str, MeasureUpdate] = Field(
+        default_factory=dict, description="Per measure id from plan.yaml (e.g. foster-carers): "
+                                          "value, target, history, benchmark.")
 
 
 def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
@@ -331,6 +350,7 @@ def json_schema() -> dict[str, Any]:
         defs.update(schema.pop("$defs", {}))
         defs[model.__name__] = schema
         branches.append({"$ref": f"#/$defs/{model.__name__}"})
+    _describe_choices(defs)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "reportgen data file",
@@ -338,3 +358,38 @@ def json_schema() -> dict[str, Any]:
         "anyOf": branches,
         "$defs": defs,
     }
+
+
+UNIT_WORDS = {
+    "count": "A whole number of things, never negative: 2543 or \"2,543\".",
+    "percent": "A percentage, in percentage points: 59.0 or \"59.0%\".",
+    "currency": "Pounds sterling: 7722500 or \"£7,722,500\".",
+    "number": "Any other number, such as a rate or a ratio: 0.17.",
+}
+# The file that `reportgen schema --output` writes and editors are pointed at.
+SCHEMA_FILE = Path("schema") / "reportgen.schema.json"
+
+
+def _describe_choices(defs: dict[str, Any]) -> None:
+    """Add a sentence per allowed word, which editors show beside each completion."""
+    from .ratings import PROGRESS  # here, not at the top: ratings imports this module
+
+    words = {p.label: p.description for p in PROGRESS}
+    progress = defs["ObjectiveUpdate"]["properties"]["progress"]["anyOf"][0]
+    progress["enumDescriptions"] = [words[w] for w in progress["enum"]]
+    unit = defs["MeasureSpec"]["properties"]["unit"]
+    unit["enumDescriptions"] = [UNIT_WORDS[w] for w in unit["enum"]]
+
+
+def schema_comment(path: Path, schema: Path | None = None) -> str:
+    """Return the `# yaml-language-server: $schema=...` line for a YAML file about to be
+    written at `path`, pointing (relatively) at `schema` or at the nearest
+    schema/reportgen.schema.json above it; "" when there is none to point at."""
+    folder = path.resolve().parent
+    if schema is None:
+        schema = next((d / SCHEMA_FILE for d in (folder, *folder.parents)
+                       if (d / SCHEMA_FILE).is_file()), None)
+        if schema is None:
+            return ""
+    relative = Path(os.path.relpath(schema.resolve(), folder)).as_posix()
+    return f"# yaml-language-server: $schema={relative}\n"

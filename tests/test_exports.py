@@ -1,0 +1,75 @@
+"""CSV and XLSX exports: the tables' columns, numbers as numbers, text never a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from reportgen.build import default_quarter
+from reportgen.cli import main
+from reportgen.load import load_quarter
+from reportgen.tables import measure_table, objective_table, to_csv, to_xlsx
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return load_quarter(default_quarter())
+
+
+def test_csv_to_stdout_is_the_measures_table() -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    foster = next(r for r in rows if r["Measure id"] == "foster-carers")
+    assert (foster["Latest"], foster["Target"], foster["Performance"], foster["Unit"]) == (
+        "364", "343", "Strong", "count")
+    assert (foster["2023-24"], foster["2024-25"]) == ("322", "346")
+
+
+def test_csv_output_writes_both_tables(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    objectives = list(csv.DictReader((tmp_path / "objectives.csv").open(encoding="utf-8")))
+    assert len(objectives) == 24
+    assert objectives[0]["No."] == "SO-01" and objectives[0]["Progress"] == "Good"
+    assert (tmp_path / "measures.csv").read_text(encoding="utf-8").startswith("Outcome,")
+
+
+def test_xlsx_round_trip_keeps_numbers_as_numbers(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["export", "--format", "xlsx", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "derbyshire-county-council-2025-26-q1.xlsx")
+    assert book.sheetnames == ["Objectives", "Measures"]
+    sheet = book["Measures"]
+    header = [c.value for c in sheet[1]]
+    assert header == measure_table(report)[0]
+    rows = {row[2]: dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)}
+    foster = rows["foster-carers"]
+    assert foster["Latest"] == 364 and isinstance(foster["Latest"], int)
+    homes = rows["childrens-homes-good-outstanding"]
+    assert homes["Latest"] == 92 and homes["Unit"] == "percent"  # 92.0%, not 0.92
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == homes["Measure id"])
+    assert row[header.index("Latest")].number_format == "#,##0.0"  # typed as 92.0
+    bus = rows["supported-bus-passengers"]
+    assert bus["Latest"] == 761454 and bus["Target"] == 650000
+    formats = {c.column_letter: c.number_format for c in sheet[sheet.max_row]}
+    assert "#,##0" in formats.values()
+    assert len(list(book["Objectives"].iter_rows(min_row=2))) == 24
+
+
+def test_text_that_looks_like_a_formula_stays_text(report) -> None:  # type: ignore[no-untyped-def]
+    report.objectives[0].comment = '=HYPERLINK("http://evil.example","click")'
+    report.objectives[1].comment = "- a Markdown list item"
+    header, rows = objective_table(report)
+    back = list(csv.reader(io.StringIO(to_csv(header, rows))))
+    assert back[1][6] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert back[2][6] == "- a Markdown list item"  # a list is not a formula: left alone
+    book = load_workbook(io.BytesIO(to_xlsx(report)))
+    cell = book["Objectives"]["G2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
