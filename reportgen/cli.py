@@ -132,6 +132,25 @@ def export(quarter: Path | None, fmt: str) -> None:
 
 
 @main.command()
+@QUARTER
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback shares the draft with the network.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+    """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
+    from .serve import is_loopback, serve
+
+    if not is_loopback(host):
+        click.secho(f"warning: serving on {host}, not loopback: anyone who can reach this "
+                    "machine can read the draft", fg="yellow", err=True)
+    _run(serve, _quarter(quarter), host=host, port=port, override=override,
+         echo=lambda line: click.echo(line, err=True))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the data files (for editors and CI)."""
     from .schema import json_schema
