@@ -243,8 +243,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         super().__init__((host.strip("[]"), port), PreviewHandler)
         # The bound name is allowed too, so `--host 192.0.2.7` works from that address;
         # a DNS-rebinding page always sends its own domain name, which is never on this list.
-        names = LOOPBACK_NAMES | ({host.strip("[]").lower()} if host not in ("0.0.0.0", "::")
-                                 else set())
+        wildcard = host in ("0.0.0.0", "::")  # noqa: S104 - a comparison, not a bind
+        names = LOOPBACK_NAMES | (set() if wildcard else {host.strip("[]").lower()})
         self.allowed_hosts = {_host_header(n, self.port) for n in names}
 
     @property
