@@ -121,7 +121,8 @@ def test_editing_a_comment_updates_the_open_page(page: Page, live: Live) -> None
     assert len(live.builds) > builds
 
 
-def test_a_broken_file_shows_the_problem_panel_until_fixed(page: Page, live: Live) -> None:
+def test_a_broken_file_shows_the_problem_panel_until_fixed(page: Page, live: Live,
+                                                          browser: Browser) -> None:
     place = live.quarter / "place.yaml"
     lines = place.read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, 1) if "progress: Good" in text)
@@ -131,20 +132,27 @@ def test_a_broken_file_shows_the_problem_panel_until_fixed(page: Page, live: Liv
     expect(panel).to_contain_text("'Goood' is not one of")
     expect(page.locator(".summary-sentence").first).to_be_visible()  # the last good draft
 
+    assert axe_violations(browser, live.url) == []  # the panel too
+
     edit(place, "progress: Goood", "progress: Good")
     expect(panel).to_have_count(0, timeout=WAIT_MS)
 
 
-def test_axe_finds_no_wcag_22_aa_violations(browser: Browser, live: Live) -> None:
+def axe_violations(browser: Browser, url: str) -> list[dict[str, object]]:
+    """Return axe-core's WCAG 2.2 AA violations on the page at `url`."""
     # axe arrives as an inline script, which the preview's Content-Security-Policy forbids
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768})
     tab = context.new_page()
-    tab.goto(live.url)
+    tab.goto(url)
     tab.add_script_tag(path=str(AXE))
     result = tab.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => ({violations: r.violations.map(v => ({id: v.id, help: v.help,
                      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})),
                      passes: r.passes.length}))""", WCAG_22_AA)
     context.close()
-    assert result["violations"] == []
-    assert result["passes"] > 10
+    assert result["passes"] > 10  # axe really looked
+    return result["violations"]
+
+
+def test_axe_finds_no_wcag_22_aa_violations(browser: Browser, live: Live) -> None:
+    assert axe_violations(browser, live.url) == []

@@ -18,6 +18,7 @@ import pytest
 
 from reportgen.build import build
 from reportgen.errors import DataError, Problem, UsageError
+from reportgen.render import environment
 from reportgen.serve import (
     Built,
     DraftBuilder,
@@ -127,6 +128,21 @@ def test_unexpected_errors_do_not_stop_the_loop(tmp_path: Path) -> None:
     assert "<p>recovered</p>" in served(preview)
     changes.stop()
     thread.join(timeout=5)
+
+
+def test_a_template_error_is_shown_at_its_line(tmp_path: Path) -> None:
+    council = tmp_path / "council"
+    (council / "templates").mkdir(parents=True)
+    (council / "templates" / "report.html").write_text("<p>\n{% if %}\n</p>\n")
+
+    def builder() -> Built:
+        environment(council).get_template("report.html")
+        return Built(PAGE.format("unreachable"))
+
+    preview = Preview(builder, tmp_path, override=council)
+    assert not preview.rebuild().ok
+    assert re.search(r"<code>[^<]*council/templates/report\.html:2</code>: Expected an expression",
+                     served(preview))
 
 
 def test_problem_text_is_escaped_in_the_panel(tmp_path: Path) -> None:
