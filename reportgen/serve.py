@@ -111,11 +111,10 @@ class DraftBuilder:
 class Preview:
     """What the server shows: the latest page, its version, and who waits for the next."""
 
-    def __init__(self, builder: Builder, root: Path, *, override: Path | None = None,
+    def __init__(self, builder: Builder, root: Path, *,
                  on_build: Callable[[Draft], None] = lambda _: None) -> None:
         self.builder = builder
         self.root = root
-        self.override = override
         self.on_build = on_build
         self.version = 0
         self.last: Draft | None = None
@@ -134,7 +133,7 @@ class Preview:
             self._good, problems = built.html, built.warnings
         draft = Draft(self.version + 1, built is not None, time.perf_counter() - started,
                       problems, built.drawn if built else 0)
-        page = compose(self._good, draft, self.override)
+        page = compose(self._good, draft)
         path = self.root / "index.html"
         tmp = path.with_name(".index.html.tmp")
         tmp.write_text(page, encoding="utf-8")
@@ -171,9 +170,9 @@ def problems_of(exc: BaseException) -> list[Problem]:
     return [Problem("(build)", 0, 0, "", f"{type(exc).__name__}: {exc}")]
 
 
-def compose(good: str | None, draft: Draft, override: Path | None = None) -> str:
+def compose(good: str | None, draft: Draft) -> str:
     """Return the served page: the last good draft with the reload script and any problems."""
-    env = environment(override)
+    env = environment()  # ours only: a council's broken template must not break the panel
     snippets = env.get_template("preview.html").module
     head = snippets.head(draft.version, Markup(RELOAD_JS))  # noqa: S704 - our constant
     panel = snippets.panel(draft.problems, draft.ok) if draft.problems else ""
@@ -372,7 +371,7 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         fonts = _style_base(override) / "fonts"
         if fonts.is_dir():  # the stylesheet's url(fonts/...) then works as in the PDF
             shutil.copytree(fonts, root / "fonts")
-        preview = Preview(DraftBuilder(quarter_dir, override), root, override=override,
+        preview = Preview(DraftBuilder(quarter_dir, override), root,
                           on_build=lambda d: echo(describe(d)))
         try:  # listen first, so a busy port is reported at once, not after the first build
             server = PreviewServer(preview, host, port, allow_remote=True)

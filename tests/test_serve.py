@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from reportgen.serve import (
     is_loopback,
     request_file,
     run,
+    watch_changes,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +141,7 @@ def test_a_template_error_is_shown_at_its_line(tmp_path: Path) -> None:
         environment(council).get_template("report.html")
         return Built(PAGE.format("unreachable"))
 
-    preview = Preview(builder, tmp_path, override=council)
+    preview = Preview(builder, tmp_path)
     assert not preview.rebuild().ok
     assert re.search(r"<code>[^<]*council/templates/report\.html:2</code>: Expected an expression",
                      served(preview))
@@ -188,6 +190,41 @@ def test_draft_builder_redraws_no_chart_for_a_comment_edit(year: Path, tmp_path:
     assert re.search(r"<code>[^<]*q1/place\.yaml:\d+</code> <span class=\"key\">objectives\."
                      r"SO-12\.progress</span>", served(preview))
     assert "A fresh strategy is being written" in served(preview)
+
+
+def test_watcher_sees_the_quarter_and_plan_but_not_other_quarters(tmp_path: Path) -> None:
+    year = tmp_path / "2025-26"
+    for name in ("q1", "q2"):
+        (year / name).mkdir(parents=True)
+        (year / name / "report.yaml").write_text("x: 1\n")
+    (year / "plan.yaml").write_text("x: 1\n")
+    stop = threading.Event()
+    batches: queue.Queue[set[tuple[object, str]]] = queue.Queue()
+
+    def watch() -> None:
+        for batch in watch_changes(year / "q1", stop):
+            batches.put(batch)  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    time.sleep(0.5)  # let the watcher start
+    try:
+        for changed in (year / "q2" / "report.yaml", year / "q1" / ".report.yaml.swp",
+                        year / "q1" / "report.yaml", year / "plan.yaml"):
+            changed.write_text("x: 2\n")
+            time.sleep(0.3)
+        wanted = {str(year / "q1" / "report.yaml"), str(year / "plan.yaml")}
+        seen: set[str] = set()
+        while not wanted <= seen:
+            seen |= {path for _, path in batches.get(timeout=5)}
+        time.sleep(0.3)
+        while not batches.empty():
+            seen |= {path for _, path in batches.get_nowait()}
+        assert seen == wanted
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
 
 
 def test_preview_never_imports_weasyprint() -> None:
