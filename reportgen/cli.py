@@ -141,8 +141,12 @@ def export(quarter: Path | None, fmt: str) -> None:
               help="A council directory with templates/ and styles/ that override ours.")
 def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
     """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
+    import signal
+
     from .serve import is_loopback, serve
 
+    # Stop on `kill` as on Ctrl+C: unwinding removes the draft's temporary directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if not is_loopback(host):
         click.secho(f"warning: serving on {host}, not loopback: anyone who can reach this "
                     "machine can read the draft", fg="yellow", err=True)
