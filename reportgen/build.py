@@ -62,7 +62,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     if "html" in formats:
         progress("Rendering HTML")
         html = render_html(report, charts, lambda c: _data_uri(drawn[chartlib.chart_key(c)]),
-                           css=css, draft=stamp, override=override)
+                           css=css, draft=stamp, override=override,
+                           extra={"self_links": True})  # anchors a reviewer can link to
         files[stem.with_suffix(".html")] = html.encode("utf-8")
     if "pdf" in formats:
         progress("Laying out the PDF")

@@ -233,6 +233,29 @@ def status(quarter: Path | None, fmt: str) -> None:
 
 
 @main.command()
+@QUARTER
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback shares the draft with the network.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+    """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
+    import signal
+
+    from .serve import is_loopback, serve
+
+    # Stop on `kill` as on Ctrl+C: unwinding removes the draft's temporary directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not is_loopback(host):
+        click.secho(f"warning: serving on {host}, not loopback: anyone who can reach this "
+                    "machine can read the draft", fg="yellow", err=True)
+    _run(serve, _quarter(quarter), host=host, port=port, override=override,
+         echo=lambda line: click.echo(line, err=True))
+
+
+@main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write it to this file (e.g. schema/reportgen.schema.json) instead.")
 def schema(output: Path | None) -> None:
