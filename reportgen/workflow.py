@@ -12,6 +12,7 @@ from .errors import UsageError, display_path
 from .load import load_quarter, plan_path, update_paths
 from .model import Report
 from .ratings import AWAITING
+from .schema import schema_comment
 from .yamlread import read
 
 TO_FILL = "# to fill"
@@ -42,6 +43,8 @@ def new_quarter(source: Path, target: Path) -> list[str]:
                     f"update it for {year} (objectives, measures, owners)")
     target.mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
+        if not text.startswith("# yaml-language-server"):  # editor completion, as in the sample
+            text = schema_comment(path) + text
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(text)
     done.insert(0, f"wrote {display_path(target)}: Quarter {quarter} {year}, "
