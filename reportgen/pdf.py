@@ -76,4 +76,6 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
         raise RenderError(f"the PDF could not be made: {type(exc).__name__}: {exc}") from exc
     finally:
         logger.removeHandler(collect)
-    return pdf, collect.messages
+    from .pdfua import finish  # pikepdf: only when a PDF is made
+
+    return finish(pdf), collect.messages
