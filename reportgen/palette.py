@@ -46,7 +46,7 @@ def contrast(a: str, b: str) -> float:
 def simulate(colour: str, kind: str) -> RGB:
     """Return the linear RGB that a dichromat of `kind` sees for the colour."""
     rgb = linear(colour)
-    return tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb))))
+    return tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb, strict=True))))
                  for row in SIMULATIONS[kind])  # type: ignore[return-value]
 
 
@@ -58,7 +58,7 @@ def lab(rgb: RGB) -> RGB:
            0.0193 * r + 0.1192 * g + 0.9505 * b)
     white = (0.95047, 1.0, 1.08883)
     fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
-                  for t in (v / w for v, w in zip(xyz, white)))
+                  for t in (v / w for v, w in zip(xyz, white, strict=True)))
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
