@@ -6,6 +6,7 @@ reproducible. Each step fixes one gap found by `reportgen check-pdf` (docs/acces
 - table header cells get the /Scope that the HTML's <th scope> says, and their IDs an
   /IDTree, so that the /Headers WeasyPrint writes on data cells can be resolved;
 - a table with no caption gets a /Summary from the heading it sits under;
+- empty Span elements (left by the decorative rating icons) are removed;
 - internal links get the heading they lead to as /Contents, not the bare anchor name;
 - the file is saved with an /ID derived from its content and no dates, so that the same
   data gives the same bytes.
@@ -32,6 +33,7 @@ def finish(pdf_bytes: bytes) -> bytes:
             _footers_as_artifacts(pdf, document)
             _table_scopes(pdf, document)
             _table_summaries(pdf, document)
+            _drop_empty_spans(document)
         _link_contents(pdf)
         out = io.BytesIO()
         # deterministic_id: /ID is a hash of the content, not of the time or the file name.
@@ -186,6 +188,24 @@ def bookmarks(pdf: pikepdf.Pdf) -> list[tuple[str, int, int, float]]:
     with pdf.open_outline() as outline:
         visit(outline.root, 1)
     return out
+
+
+def _drop_empty_spans(document: Dictionary) -> None:
+    """Remove Span elements with no content: the rating icons' boxes, whose background
+    WeasyPrint draws as an artifact, leave a Span behind that a screen reader would visit."""
+    for element in list(elements(document)):
+        kids = element.get("/K")
+        if not isinstance(kids, Array):
+            continue
+        keep = [k for k in kids if not (isinstance(k, Dictionary) and k.get("/S") == "/Span"
+                                        and not _has_kids(k))]
+        if len(keep) != len(kids):
+            element.K = Array(keep)
+
+
+def _has_kids(element: Dictionary) -> bool:
+    kids = element.get("/K")
+    return kids is not None and not (isinstance(kids, Array) and len(kids) == 0)
 
 
 # ---- links ------------------------------------------------------------------
