@@ -200,13 +200,15 @@ def outline(seen: Inspected) -> Check:
 
 
 def fonts(seen: Inspected) -> Check:
-    """Every font is embedded (31-009 and following)."""
-    found = dict(_fonts(seen.pdf))
-    missing = sorted(name for name, embedded in found.items() if not embedded)
-    detail = f"{len(found) - len(missing)} embedded, {len(missing)} not"
-    if missing:
-        detail += f": {', '.join(missing[:5])}"
-    return Check("fonts embedded", not missing, detail)
+    """Every font is embedded (31-009 and following) and maps to Unicode (31-027)."""
+    found = {name: (embedded, unicode) for name, embedded, unicode in _fonts(seen.pdf)}
+    missing = sorted(name for name, (embedded, _) in found.items() if not embedded)
+    unmapped = sorted(name for name, (_, unicode) in found.items() if not unicode)
+    detail = (f"{len(found) - len(missing)} embedded, {len(missing)} not, "
+              f"{len(unmapped)} without a ToUnicode map")
+    if missing or unmapped:
+        detail += f": {', '.join((missing + unmapped)[:5])}"
+    return Check("fonts embedded", not missing and not unmapped, detail)
 
 
 def links(seen: Inspected) -> Check:
@@ -284,8 +286,8 @@ def _marked_painting(page: pikepdf.Page) -> Iterator[tuple[str, int | None]]:
                 yield top
 
 
-def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool]]:
-    """Yield (name, embedded) for every font in the pages' and forms' resources."""
+def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool, bool]]:
+    """Yield (name, embedded, has ToUnicode) for every font in pages' and forms' resources."""
     seen: set[tuple[int, int]] = set()
     todo = [page.obj.get("/Resources") for page in pdf.pages]
     while todo:
@@ -297,7 +299,8 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool]]:
                 continue
             seen.add(resources.objgen)
         for font in resources.get("/Font", Dictionary()).values():
-            yield str(font.get("/BaseFont", "?")).lstrip("/"), _embedded(font)
+            yield (str(font.get("/BaseFont", "?")).lstrip("/"), _embedded(font),
+                   "/ToUnicode" in font)
             todo.append(font.get("/Resources"))  # Type 3 glyphs can use fonts too
         for xobject in resources.get("/XObject", Dictionary()).values():
             if xobject.get("/Subtype") == "/Form":

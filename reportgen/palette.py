@@ -63,7 +63,7 @@ def lab(rgb: RGB) -> RGB:
 
 
 def delta_e(lab1: RGB, lab2: RGB) -> float:
-    """Return the CIEDE2000 colour difference (about 2.3 is just noticeable)."""
+    """Return the CIEDE2000 colour difference (about 1 is just noticeable side by side)."""
     (l1, a1, b1), (l2, a2, b2) = lab1, lab2
     c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
     g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))

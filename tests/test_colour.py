@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CSS = (ROOT / "styles" / "report.css").read_text(encoding="utf-8")
 WHITE = "#ffffff"
 VISION = [None, "protan", "deutan", "tritan"]
-# CIEDE2000 between any two colours shown together, for every kind of vision. 2.3 is just
+# CIEDE2000 between any two colours shown together, for every kind of vision. About 1 is just
 # noticeable side by side; 10 keeps slices and icons apart at a glance and in small sizes.
 MIN_DISTANCE = 10.0
 NO_RATING = "#505a5f"  # build.trend: the latest bar of a measure with no target
