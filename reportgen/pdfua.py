@@ -1,6 +1,8 @@
 """Finish WeasyPrint's tagged PDF for PDF/UA-1 where WeasyPrint 70 falls short, and make it
 reproducible. Each step fixes one gap found by `reportgen check-pdf` (docs/accessibility.md):
 
+- a table that runs over several pages, which WeasyPrint tags as one Table per page, is
+  joined back into one Table (the repeated header rows become artifacts);
 - page footers (CSS margin boxes) are tagged, but their structure elements hang outside the
   tree: their content becomes /Artifact (pagination), as PDF/UA asks of running footers;
 - table header cells get the /Scope that the HTML's <th scope> says, and their IDs an
@@ -15,13 +17,16 @@ reproducible. Each step fixes one gap found by `reportgen check-pdf` (docs/acces
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
 PAGINATION = Dictionary(Type=Name.Pagination)
+PART = "/ReportgenTable"  # set by label_table_parts, removed by finish
 NEAR = 30.0  # points between an anchor and the heading that names it
 
 
@@ -30,6 +35,7 @@ def finish(pdf_bytes: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         document = _document(pdf)
         if document is not None:
+            _join_split_tables(document)
             _footers_as_artifacts(pdf, document)
             _table_scopes(pdf, document)
             _table_summaries(pdf, document)
@@ -65,6 +71,90 @@ def children(element: Dictionary) -> list[Dictionary]:
     kids = element.get("/K")
     kids = kids if isinstance(kids, Array) else [kids] if kids is not None else []
     return [k for k in kids if isinstance(k, Dictionary) and "/S" in k]
+
+
+# ---- tables split over pages ----------------------------------------------------------
+
+def label_table_parts(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: label each Table element with the HTML table it was made from,
+    so that finish() can join a table's pages. Uses WeasyPrint internals (the page boxes,
+    and the `mark` tags.py leaves on table cells); without them, tables stay split."""
+    from weasyprint.formatting_structure import boxes
+
+    for page in document.pages:
+        for box in _descendants(getattr(page, "_page_box", None)):
+            if not isinstance(box, boxes.TableBox):
+                continue
+            cell = next((c for c in _descendants(box) if hasattr(c, "mark")), None)
+            table = _pdf_ancestor(pdf, getattr(cell, "mark", None), "/Table")
+            if table is not None:
+                table[PART[1:]] = id(box.element)
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    if box is None:
+        return
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def _pdf_ancestor(pdf: Any, element: Any, kind: str) -> Any:
+    """Return the nearest pydyf structure element of `kind` above `element`, or None."""
+    for _ in range(4):  # cell, row, row group, table
+        if not isinstance(element, dict) or "P" not in element:
+            return None
+        if element.get("S") == kind:
+            return element
+        element = pdf.objects[int(element["P"].split()[0])]
+    return element if isinstance(element, dict) and element.get("S") == kind else None
+
+
+def _join_split_tables(document: Dictionary) -> None:
+    """Join the Table elements that label_table_parts found to be one HTML table."""
+    parts: dict[int, list[Dictionary]] = defaultdict(list)
+    for table in (e for e in elements(document) if e.S == "/Table"):
+        if PART in table:
+            parts[int(table[PART])].append(table)
+            del table[PART]
+    for first, *rest in parts.values():
+        for part in rest:
+            _append_rows(first, part)
+            _detach(part)
+
+
+def _append_rows(first: Dictionary, part: Dictionary) -> None:
+    """Move a later part's body rows into the first part; drop its repeated header rows,
+    pointing its cells' /Headers at the first part's header cells."""
+    body = next((k for k in children(first) if k.S == "/TBody"), first)
+    heads = {_cell_place(th): th.ID for k in children(first) if k.S == "/THead"
+             for r in children(k) for th in children(r) if "/ID" in th}
+    repeated = {str(th.ID): heads.get(_cell_place(th)) for k in children(part)
+                if k.S == "/THead" for r in children(k) for th in children(r) if "/ID" in th}
+    for group in (k for k in children(part) if k.S in ("/TBody", "/TFoot")):
+        for row in children(group):
+            row.P = body
+            body.K.append(row)
+            for cell in children(row):
+                headers = cell.get("/A", Dictionary()).get("/Headers")
+                if isinstance(headers, Array):
+                    cell.A.Headers = Array([repeated.get(str(h)) or h for h in headers])
+
+
+def _cell_place(th: Dictionary) -> str:
+    """Return "row-column" from WeasyPrint's header ID "<table number>-<row>-<column>"."""
+    return str(th.ID).split("-", 1)[-1]
+
+
+def _detach(element: Dictionary) -> None:
+    """Take the element out of its parent, and the parent too if nothing else is left."""
+    parent = element.get("/P")
+    if not isinstance(parent, Dictionary) or not isinstance(parent.get("/K"), Array):
+        return
+    parent.K = Array([k for k in parent.K if not (
+        isinstance(k, Dictionary) and k.objgen == element.objgen)])
+    if len(parent.K) == 0 and parent.get("/S") != "/Document":
+        _detach(parent)
 
 
 # ---- footers ----------------------------------------------------------------

@@ -91,7 +91,8 @@ def test_sample_counts(sample):
     headings = checks["headings"]
     total = sum(int(n) for n in re.findall(r"(\d+) H\d", headings))
     assert checks["bookmarks"].startswith(f"{total} bookmarks for {total} headings, 0 ")
-    tables = int(checks["tables"].split()[0])
+    # One Table element per HTML table, though several run over pages (pdfua joins them).
+    tables = sample["first"].with_suffix(".html").read_text(encoding="utf-8").count("<table")
     assert checks["tables"] == (f"{tables} table elements, {tables} with TH and 0 without, "
                                 f"{tables} with every header scoped, {tables} with a caption "
                                 "or summary and 0 without, 0 unresolved /Headers")
@@ -191,6 +192,30 @@ def test_finish_fixes_weasyprints_gaps(tmp_path):
         assert str(link.Contents) == "A table"
 
 
+def test_finish_joins_a_table_split_over_pages(tmp_path):
+    import weasyprint
+
+    from reportgen.pdfua import children, elements, label_table_parts, rows
+
+    body = "".join(f"<tr><th scope='row'>Row {i}</th><td>{i}</td></tr>" for i in range(60))
+    html = SMALL.replace("<tr><th scope=\"row\">One</th><td>1</td></tr>", body)
+    raw = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                                 finisher=label_table_parts)
+    (tmp_path / "done.pdf").write_bytes(finish(raw))
+    with pikepdf.open(io.BytesIO(raw)) as pdf:  # WeasyPrint: one Table per page
+        parts = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/Table"]
+        assert len(parts) == len(pdf.pages) >= 2
+    with pikepdf.open(tmp_path / "done.pdf") as pdf:
+        tables = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/Table"]
+        assert len(tables) == 1
+        cells = [children(r) for r in rows(tables[0])]
+        assert len(cells) == 61  # one header row, 60 body rows: no repeated headers
+        names = {str(th.ID) for th in cells[0]}
+        assert all({str(h) for h in td.A.Headers} & names for r in cells[1:] for td in r
+                   if td.S == "/TD")
+    assert all(c.ok for c in check_pdf(tmp_path / "done.pdf"))
+
+
 # ---- reproducible -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [".pdf", ".html"])
@@ -224,7 +249,9 @@ def test_no_draft_stamp_without_draft(sample):
 
 # ---- other councils' quarters (the demo, when it exists) ---------------------------------
 
-@pytest.mark.parametrize("quarter", OTHER_QUARTERS, ids=str)
+@pytest.mark.parametrize("quarter", OTHER_QUARTERS or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no quarter under data/ besides the sample (the demo council is not merged yet)"))],
+    ids=str)
 def test_check_pdf_passes_on_every_quarter(quarter, tmp_path):
     result = build(ROOT / "data" / quarter, tmp_path, formats=("pdf",))
     checks = check_pdf(result.outputs[0])
