@@ -17,7 +17,8 @@ from pikepdf import Array, Dictionary
 from .pdfua import HEADINGS, bookmarks, children, elements, rows
 
 # Operators that put marks on the page: text, paths, images and shadings.
-PAINTING = {"Tj", "TJ", "'", '"', "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Do", "sh"}
+SHAPES = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh"}
+PAINTING = SHAPES | {"Tj", "TJ", "'", '"', "Do"}
 LIST_ITEM_PARTS = {"/Lbl", "/LBody"}
 
 
@@ -118,14 +119,15 @@ def figures(seen: Inspected) -> Check:
 
 
 def content(seen: Inspected) -> Check:
-    """All page content is either tagged and reachable, or an artifact (01-005, 01-006)."""
+    """All page content is either tagged and reachable, or an artifact (01-005); shapes
+    (rules, backgrounds, icons) are artifacts unless they belong to a Figure or to text."""
     reachable = {e.objgen for e in seen.elements}
     parents = _parent_tree(seen.pdf)
     counts: Counter[str] = Counter()
     for page in seen.pdf.pages:
         key = page.obj.get("/StructParents")
         mapping = parents.get(int(key)) if key is not None else None
-        for kind, mcid in _marked_painting(page):
+        for kind, mcid, op in _marked_painting(page):
             if kind == "untagged":
                 counts["untagged"] += 1
             elif kind == "/Artifact":
@@ -137,11 +139,15 @@ def content(seen: Inspected) -> Check:
                 counts["outside the tree"] += 1
             else:
                 counts["tagged"] += 1
-    bad = counts["untagged"] + counts["unmapped"] + counts["outside the tree"]
+                # An underline is drawn with its text (Span, Link): that is not decoration.
+                if op in SHAPES and str(mapping[mcid].S) not in ("/Figure", "/Span", "/Link"):
+                    counts["shapes"] += 1
+    bad = counts["untagged"] + counts["unmapped"] + counts["outside the tree"] + counts["shapes"]
     return Check("content tagged or artifact", bad == 0,
                  f"{counts['tagged']} marks tagged, {counts['artifact']} artifacts (backgrounds, "
                  f"borders, icons, footers), {counts['untagged']} untagged, "
-                 f"{counts['unmapped']} unmapped, {counts['outside the tree']} outside the tree")
+                 f"{counts['unmapped']} unmapped, {counts['outside the tree']} outside the tree, "
+                 f"{counts['shapes']} decorative shapes tagged as content")
 
 
 def tables(seen: Inspected) -> Check:
@@ -255,9 +261,9 @@ def _id_tree(pdf: pikepdf.Pdf) -> set[str]:
     return set(pikepdf.NameTree(tree).keys())
 
 
-def _marked_painting(page: pikepdf.Page) -> Iterator[tuple[str, int | None]]:
-    """Yield (kind, MCID) for each painting operator: the innermost marked-content tag
-    that is an Artifact or carries an MCID, or "untagged" outside all of them."""
+def _marked_painting(page: pikepdf.Page) -> Iterator[tuple[str, int | None, str]]:
+    """Yield (kind, MCID, operator) for each painting operator: kind is the innermost
+    marked-content tag that is an Artifact or carries an MCID, or "untagged"."""
     stack: list[tuple[str, int | None]] = []
     wanted = " ".join(PAINTING | {"BDC", "BMC", "EMC"})  # qpdf skips the rest: 3x faster
     for operands, op in pikepdf.parse_content_stream(page, wanted):
@@ -281,9 +287,9 @@ def _marked_painting(page: pikepdf.Page) -> Iterator[tuple[str, int | None]]:
         elif name in PAINTING:
             top = stack[-1] if stack else None
             if top is None or (top[0] != "/Artifact" and top[1] is None):
-                yield "untagged", None
+                yield "untagged", None, name
             else:
-                yield top
+                yield top[0], top[1], name
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool, bool]]:

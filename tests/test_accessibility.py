@@ -84,7 +84,8 @@ def test_check_pdf_passes_on_the_sample(sample):
     # Every chart the report draws is a Figure with alt text, and nothing else is.
     charts = len(report_charts(sample["report"]))
     assert f"{charts} figures, {charts} with alt text, 0 without" in lines["figures"]
-    assert ", 0 untagged, 0 unmapped, 0 outside the tree" in lines["content tagged or artifact"]
+    assert (", 0 untagged, 0 unmapped, 0 outside the tree, 0 decorative shapes tagged as "
+            "content") in lines["content tagged or artifact"]
 
 
 def test_sample_counts(sample):
@@ -137,6 +138,12 @@ def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
         _first(pdf, "/H2").S = pikepdf.Name.H3  # H1 -> H3
         del _first(pdf, "/Figure").Alt
         pdf.pages[0].contents_add(pdf.make_stream(b"0 0 10 10 re f"), prepend=False)
+        # A rule tagged as part of the H1 rather than as an artifact.
+        tree = pdf.Root.StructTreeRoot.ParentTree.Nums
+        mapping = tree[tree.index(pdf.pages[0].StructParents) + 1]
+        mapping.append(_first(pdf, "/H1"))
+        rule = f"/P <</MCID {len(mapping) - 1}>> BDC 0 20 10 1 re f EMC".encode()
+        pdf.pages[0].contents_add(pdf.make_stream(rule), prepend=False)
         del pdf.Root.StructTreeRoot.IDTree
         for row in rows(_first(pdf, "/Table")):
             for cell in children(row):
@@ -153,6 +160,7 @@ def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
     assert re.search(r"FAIL  figures: \d+ figures, \d+ with alt text, 1 without", output)
     assert "FAIL  bookmarks: " in output  # the H3 no longer matches a level-2 bookmark
     assert "FAIL  content tagged or artifact: " in output and ", 1 untagged," in output
+    assert ", 1 decorative shapes tagged as content" in output
     assert re.search(r"FAIL  tables: .*, [1-9]\d* unresolved /Headers", output)
     assert "PASS  fonts embedded" in output and "PASS  lists" in output
 
