@@ -256,7 +256,7 @@ def test_outputs_name_no_directory(sample):
 
 def test_no_draft_stamp_without_draft(sample):
     html = sample["first"].with_suffix(".html").read_text(encoding="utf-8")
-    assert "draft-banner" not in html.split("</style>")[1] and "DRAFT" not in html
+    assert 'class="draft-banner"' not in html and "DRAFT &middot;" not in html
 
 
 # ---- other councils' quarters (the demo, when it exists) ---------------------------------
