@@ -322,5 +322,21 @@ def _load_for_diff(quarter: Path):  # type: ignore[no-untyped-def]
     return report
 
 
+@main.command("check-pdf")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_pdf(file: Path) -> None:
+    """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
+    fonts...); print each check and exit 1 if any fails."""
+    from .checkpdf import check_pdf as run_checks
+
+    results = run_checks(file)
+    for result in results:
+        click.secho(str(result), fg=None if result.ok else "red")
+    failed = sum(not r.ok for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -64,6 +64,8 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
     language come from the HTML's <title> and lang attribute."""
     import weasyprint
 
+    from .pdfua import finish, label_table_parts
+
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -71,9 +73,10 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
                                    url_fetcher=guarded_fetcher(roots, charts))
         pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                 finisher=label_table_parts,
                                  custom_metadata=False, uncompressed_pdf=False)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
         raise RenderError(f"the PDF could not be made: {type(exc).__name__}: {exc}") from exc
     finally:
         logger.removeHandler(collect)
-    return pdf, collect.messages
+    return finish(pdf), collect.messages

@@ -91,9 +91,9 @@ PROGRESS = (
              "and achieved intended outcomes", ("has been completed", "have been completed")),
     Progress("Good", "#00703c", "tick", "Good progress made during the year and outcomes as "
              "expected", ("shows good progress", "show good progress")),
-    Progress("Review", "#a85200", "triangle", "Some issues in achieving timetable and "
+    Progress("Review", "#d66400", "triangle", "Some issues in achieving timetable and "
              "delivering outcomes", ("requires review", "require review")),
-    Progress("Action", "#d4351c", "flag", "Significant issues in achieving timetable and "
+    Progress("Action", "#b81800", "flag", "Significant issues in achieving timetable and "
              "delivering outcomes", ("requires action", "require action")),
     Progress(AWAITING, "#505a5f", "square", "No update has been entered for this quarter yet",
              ("is awaiting an update", "are awaiting an update")),
@@ -107,8 +107,8 @@ BUILT_IN: dict[str, dict] = {
             {"label": "Strong", "when": "> 5", "when_high_target": "> 2", "colour": "#1d70b8",
              "icon": "star"},
             {"label": "Good", "when": ">= -2", "colour": "#00703c", "icon": "tick"},
-            {"label": "Review", "when": ">= -10", "colour": "#a85200", "icon": "triangle"},
-            {"label": "Action", "colour": "#d4351c", "icon": "flag"},
+            {"label": "Review", "when": ">= -10", "colour": "#d66400", "icon": "triangle"},
+            {"label": "Action", "colour": "#b81800", "icon": "flag"},
         ],
     },
     "blue-green-amber-red": {
@@ -116,8 +116,8 @@ BUILT_IN: dict[str, dict] = {
         "bands": [
             {"label": "Blue", "when": ">= 10", "colour": "#1d70b8", "icon": "star"},
             {"label": "Green", "when": ">= -2", "colour": "#00703c", "icon": "tick"},
-            {"label": "Amber", "when": ">= -10", "colour": "#a85200", "icon": "triangle"},
-            {"label": "Red", "colour": "#d4351c", "icon": "flag"},
+            {"label": "Amber", "when": ">= -10", "colour": "#d66400", "icon": "triangle"},
+            {"label": "Red", "colour": "#b81800", "icon": "flag"},
         ],
     },
 }
