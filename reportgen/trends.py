@@ -135,7 +135,7 @@ def direction(m: Measure, report: Report) -> Direction | None:
     arrow = "arrow-up" if moved > 0 else "arrow-down"
     if better > 0:
         return Direction("Improving", arrow, "#00703c", since)
-    return Direction("Worsening", arrow, "#d4351c", since)
+    return Direction("Worsening", arrow, "#b81800", since)
 
 
 def action_objectives(report: Report) -> list[Objective]:
