@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from . import numbers, ratings
+from . import glyphs, numbers, ratings
 from .errors import DataError, Problem, UsageError, display_path
 from .model import Measure, Objective, Outcome, Report, earlier_year
 from .schema import MeasureSpec, MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
@@ -54,6 +54,7 @@ def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | No
     except YamlProblem as exc:
         problems.append(exc.problem)
         return None
+    problems.extend(glyphs.replace_undrawable(doc))
     model, found = validate(doc, shape)
     problems.extend(found)
     return (doc, model) if model is not None else None

@@ -4,6 +4,7 @@ directory first, then the packaged defaults (reachable as "default:name" to exte
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,22 @@ def markdown(text: str | None) -> Markup:
         return Markup("")
     html = md.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
+                      attribute_filter=_absolute_links, url_schemes=ALLOWED_URL_SCHEMES,
+                      link_rel="noopener noreferrer")
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only if it is absolute (http, https, mailto) or a place in the report.
+
+    A relative link ("secret.txt", "/etc/passwd") would be resolved against the build
+    machine's directories and published in the PDF as a file:// link."""
+    if attribute != "href":
+        return value
+    return value if value.startswith("#") or _ABSOLUTE.match(value) else None
+
+
+_ABSOLUTE = re.compile(r"(?i)(https?://|mailto:)\S")
 
 
 def icon(kind: str, colour: str) -> Markup:
