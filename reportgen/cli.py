@@ -61,17 +61,23 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              show_default=True, help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Megabytes of memory the PDF layout may use.")
 def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
-          override: Path | None) -> None:
+          override: Path | None, time_limit: float = 300.0, memory_limit: int = 2048) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from .build import FORMATS, build as run_build
+    from .sandbox import Limits
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     result = _run(run_build, _quarter(quarter), output, formats=chosen, draft=draft,
                   strict=strict, override=override,
-                  progress=lambda stage: click.echo(f"  {stage}...", err=True))
+                  progress=lambda stage: click.echo(f"  {stage}...", err=True),
+                  limits=Limits(time_limit, memory_limit))
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     for path in result.outputs:
