@@ -16,9 +16,9 @@ from .errors import DataError, Problem, RenderError
 from .load import load_quarter
 from .model import Measure, Report
 from .output import write_all
-from .summary import progress_counts, rating_counts
 from .render import ROOT, STYLES, render_html, stylesheet
 from .sandbox import Limits, render_pdf
+from .summary import progress_counts, rating_counts
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
