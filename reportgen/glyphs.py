@@ -71,7 +71,7 @@ def printable(text: str) -> tuple[str, list[str]]:
 def replace_undrawable(doc: Document) -> list[Problem]:
     """Replace undrawable characters in every text value of the file; warn where."""
     problems = []
-    for key, container, slot, text in list(_texts(doc.data, ())):
+    for key, container, slot, text in list(texts(doc.data, ())):
         fixed, runs = printable(text)
         if runs:
             container[slot] = fixed
@@ -90,7 +90,7 @@ def _describe(runs: list[str]) -> str:
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def _texts(node: Any, key: Key) -> Iterator[tuple[Key, Any, Any, str]]:
+def texts(node: Any, key: Key) -> Iterator[tuple[Key, Any, Any, str]]:
     """Yield (key path, container, slot, text) for every string value under node."""
     stack = [(key, node)]
     while stack:  # a loop, not recursion: nesting depth is the data's choice

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from . import glyphs, numbers, ratings
+from . import glyphs, numbers, ratings, textlimits
 from .errors import DataError, Problem, UsageError, display_path
 from .model import Measure, Objective, Outcome, Report, earlier_year
 from .schema import MeasureSpec, MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
@@ -55,6 +55,7 @@ def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | No
         problems.append(exc.problem)
         return None
     problems.extend(glyphs.replace_undrawable(doc))
+    problems.extend(textlimits.check(doc))
     model, found = validate(doc, shape)
     problems.extend(found)
     return (doc, model) if model is not None else None

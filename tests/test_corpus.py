@@ -72,4 +72,4 @@ def test_renders(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert _fonts(reader) <= {"Report-Sans", "Report-Sans-Bold", "Report-Sans-Italic"}
     if case == "long-comment":
         assert len(reader.pages) >= 8  # the row split across pages instead of failing
-        assert text.count("The service has reviewed every placement") == 180  # none lost
+        assert text.count("The service has reviewed every placement") == 120  # none lost

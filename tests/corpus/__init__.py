@@ -24,17 +24,24 @@ def _oversize(year: Path) -> None:
 
 
 def _long_comment(year: Path) -> None:
-    """A comment of ~60 paragraphs: several pages in one table row."""
+    """A comment of 40 paragraphs (18,000 characters): several pages in one table row."""
     para = ("The service has reviewed every placement and met each family; the findings "
             "are summarised here so that members can follow the work quarter by quarter. ")
-    body = "".join(f"      {i}. {para * 3}\n\n" for i in range(1, 61))
+    body = "".join(f"      {i}. {para * 3}\n\n" for i in range(1, 41))
     (year / "q1" / "update.yaml").write_text(
         "objectives:\n  SO-01:\n    progress: Review\n    comment: |\n" + body, encoding="utf-8")
+
+
+def _text_too_long(year: Path) -> None:
+    (year / "q1" / "update.yaml").write_text(
+        "objectives:\n  SO-01:\n    progress: Good\n    comment: " + "word " * 5000 + "\n",
+        encoding="utf-8")
 
 
 GENERATED: dict[str, Callable[[Path], None]] = {
     "oversize-file": _oversize,
     "long-comment": _long_comment,
+    "text-too-long": _text_too_long,
 }
 
 
