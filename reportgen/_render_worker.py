@@ -30,6 +30,9 @@ def _die_with_parent(parent: int) -> None:
 
 def main() -> int:
     job = json.loads(sys.stdin.buffer.read())
+    # Keep stdout for the answer alone: anything a library prints goes to stderr instead.
+    answer_fd = os.dup(1)
+    os.dup2(2, 1)
     _die_with_parent(job["parent"])
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -48,7 +51,8 @@ def main() -> int:
         answer = {"kind": kind, "error": str(exc)}
     else:
         answer = {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings}
-    sys.stdout.write(json.dumps(answer))
+    with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(answer))
     return 0
 
 
