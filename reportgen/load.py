@@ -67,7 +67,9 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     report_doc, text = report
     outcomes = _outcomes(plan_doc, spec, problems)
     objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
-    measures = {m.id: m for o in objectives.values() for m in o.measures}
+    measures: dict[str, Measure] = {}
+    for m in (m for o in objectives.values() for m in o.measures):
+        measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     specs = {m.id: m for outcome in spec.outcomes for o in outcome.objectives for m in o.measures}
     for doc, update in updates:
         _apply_objectives(doc, update, objectives, problems)

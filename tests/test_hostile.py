@@ -105,6 +105,8 @@ def built(server: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
         " ".join(hostile)), care.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     _insert(year / "plan.yaml", "      - id: SO-02\n        title: ",
             f"Roads <img src={server}/title.png> {{{{ 7*7 }}}} ")
+    _insert(year / "plan.yaml", "          - id: foster-carers\n            title: ",
+            f'Chart $\\alpha$ --><image href="{server}/chart.png"/> ')  # a trend's title
     result = build(q1, tmp / "out")
     return {"result": result, "marker": marker, "hits": list(Counter.hits),
             "pdf": next(p for p in result.outputs if p.suffix == ".pdf"),
