@@ -203,7 +203,8 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
 
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
-    return isinstance(part, str) and ("[" in part or part in ("str", "SchemeSpec"))
+    return isinstance(part, str) and (part in ("str", "SchemeSpec") or bool(
+        re.fullmatch(r"function-[a-z]+\[.*\]", part)))  # not a key someone typed: c[uncil
 
 
 def _wrong_branch(error: Any) -> bool:
