@@ -62,8 +62,10 @@ def main() -> None:
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS",
               show_default=True, help="Seconds the PDF layout may take before it is stopped.")
 @click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB",
               help="Megabytes of memory the PDF layout may use.")
 def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
           override: Path | None, time_limit: float = 300.0, memory_limit: int = 2048) -> None:
