@@ -19,6 +19,7 @@ from .load import load_quarter
 from .model import Measure, Report
 from .output import write_all
 from .render import ROOT, STYLES, render_html, stylesheet
+from .sandbox import Limits, render_pdf
 from .summary import progress_counts, rating_counts
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def output_stem(report: Report) -> str:
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
-          progress: Progress = lambda _: None, settings: Settings | None = None) -> BuildResult:
+          progress: Progress = lambda _: None, settings: Settings | None = None,
+          limits: Limits | None = None) -> BuildResult:
     """Build the quarter's report into output_dir and return what was written."""
     started = time.perf_counter()
     progress("Reading and checking the data")
@@ -67,13 +69,13 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         files[stem.with_suffix(".html")] = html.encode("utf-8")
     if "pdf" in formats:
         progress("Laying out the PDF")
-        from .pdf import write_pdf  # WeasyPrint costs ~0.5 s to import: only when needed
-
         html = render_html(report, charts, lambda c: f"chart:{chartlib.chart_key(c)}.svg",
                            css=css, draft=stamp, override=override)
-        pdf, pdf_warnings = write_pdf(html, base=_style_base(override),
-                                      roots=_style_roots(override),
-                                      charts=lambda name: drawn[name.removesuffix(".svg")])
+        # In a child process, within a time and a memory limit (sandbox.py).
+        pdf, pdf_warnings = render_pdf(html, base=_style_base(override),
+                                       roots=_style_roots(override),
+                                       charts={f"{k}.svg": v for k, v in drawn.items()},
+                                       limits=limits or Limits())
         warnings += [f"PDF: {w}" for w in pdf_warnings]
         files[stem.with_suffix(".pdf")] = pdf
     if strict and warnings:

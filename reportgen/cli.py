@@ -88,11 +88,17 @@ def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
-          override: Path | None) -> None:
+          override: Path | None, time_limit: float, memory_limit: int) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from .build import FORMATS
     from .build import build as run_build
+    from .sandbox import Limits
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
@@ -109,7 +115,7 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         with BuildProgress(verbosity) as shown:
             return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
                              strict=strict, override=settings.templates, progress=shown.stage,
-                             settings=settings)
+                             settings=settings, limits=Limits(time_limit, memory_limit))
 
     result = _run(shown_build)
     for warning in result.warnings:

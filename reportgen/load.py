@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import history, numbers, ratings
+from . import glyphs, history, numbers, ratings, textlimits
 from .errors import DataError, Problem, UsageError, display_path
 from .model import Measure, Objective, Outcome, Report, earlier_year
 from .schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
@@ -33,7 +33,7 @@ def load_quarter(quarter_dir: Path) -> Report:
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
     plan = _read(plan_path(quarter_dir), PlanFile, problems)
-    plan_ok = not problems  # checking updates against a broken plan only adds noise
+    plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
     report = _read(quarter_dir / "report.yaml", ReportFile, problems)
     updates = [u for p in update_paths(quarter_dir) if (u := _read(p, UpdateFile, problems))]
     if plan is None or report is None or not plan_ok:
@@ -55,6 +55,8 @@ def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | No
     except YamlProblem as exc:
         problems.append(exc.problem)
         return None
+    problems.extend(glyphs.replace_undrawable(doc))
+    problems.extend(textlimits.check(doc))
     model, found = validate(doc, shape)
     problems.extend(found)
     return (doc, model) if model is not None else None
@@ -66,7 +68,9 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     report_doc, text = report
     outcomes = _outcomes(plan_doc, spec, problems)
     objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
-    measures = {m.id: m for o in objectives.values() for m in o.measures}
+    measures: dict[str, Measure] = {}
+    for m in (m for o in objectives.values() for m in o.measures):
+        measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
         _apply_objectives(doc, update, objectives, problems)
         _apply_measures(doc, update, measures, spec.year, problems)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 _PLAIN = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
+MAX_DIGITS = 15
 _SYMBOL = {"percent": "%", "currency": "£"}
 
 
@@ -35,6 +36,8 @@ def parse(text: str, unit: str) -> Quantity:
     body = sign + body
     if not _PLAIN.fullmatch(body):
         raise ValueError(_why_not(raw, unit))
+    if sum(c.isdigit() for c in body) > MAX_DIGITS:  # beyond this, charts would round to inf
+        raise ValueError(f"'{raw[:20]}...' has more than {MAX_DIGITS} digits: check the number")
     number = Decimal(body.replace(",", ""))
     decimals = len(body.partition(".")[2])
     if unit == "count" and (decimals or number < 0):

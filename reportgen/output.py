@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -14,7 +15,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     file or the new one, and a build killed mid-write leaves only a stray temporary file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The pid in the name lets a later build tell a live writer's file from a dead one's.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                               suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,4 +33,36 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_all(files: dict[Path, bytes]) -> None:
     """Write every file atomically; call only once everything has been computed."""
     for path, data in files.items():
+        remove_stale(path)
         write_atomic(path, data)
+
+
+STALE_SECONDS = 3600  # a temporary file with no pid in its name is stale after an hour
+
+
+def remove_stale(path: Path) -> list[Path]:
+    """Remove temporary files of `path` (.NAME.*.tmp) left by builds that were killed.
+
+    A file whose writer is still running (another build at the same time) is kept."""
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        try:
+            if pid.isdigit() or time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+                tmp.unlink()
+                removed.append(tmp)
+        except FileNotFoundError:  # its writer renamed it, or another build removed it
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -4,6 +4,8 @@ directory first, then the packaged defaults (reachable as "default:name" to exte
 from __future__ import annotations
 
 import base64
+import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import jinja2
 import markdown as md
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import summary, trends
 from .charts import Chart, alt_text
@@ -69,10 +71,31 @@ def markdown(text: str | None) -> Markup:
     """Return Markdown as HTML keeping only the allowed tags; scripts, images, styles go."""
     if not text:
         return Markup("")
-    html = md.markdown(text, extensions=["sane_lists"], output_format="html")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(_markdown(text))  # noqa: S704 - sanitised by nh3 in _markdown
+
+
+@functools.lru_cache(maxsize=1024)  # the HTML and the PDF render the same comments
+def _markdown(text: str) -> str:
+    try:
+        html = md.markdown(text, extensions=["sane_lists"], output_format="html")
+    except RecursionError:  # lists or quotes nested thousands deep: show the text as typed
+        return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n"))
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     attribute_filter=_absolute_links, url_schemes=ALLOWED_URL_SCHEMES,
+                     link_rel="noopener noreferrer")
+
+
+def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only if it is absolute (http, https, mailto) or a place in the report.
+
+    A relative link ("secret.txt", "/etc/passwd") would be resolved against the build
+    machine's directories and published in the PDF as a file:// link."""
+    if attribute != "href":
+        return value
+    return value if value.startswith("#") or _ABSOLUTE.match(value) else None
+
+
+_ABSOLUTE = re.compile(r"(?i)(https?://|mailto:)\S")
 
 
 def icon(kind: str, colour: str) -> Markup:

@@ -243,13 +243,15 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
             return shape.model_validate(data), problems
         except ValidationError as exc:
             errors = [e for e in exc.errors() if not _wrong_branch(e)]
+        targets = []
         for error in errors:
             loc = tuple(part for part in error["loc"] if not _is_branch(part))
             if loc in pruned:  # a pruned list item, left as None to keep indexes stable
                 continue
             if (problem := _problem(doc, shape, error)) not in problems:
                 problems.append(problem)
-            target = loc[:-1] if error["type"] == "missing" else loc
+            targets.append(loc[:-1] if error["type"] == "missing" else loc)
+        for target in targets:  # every problem of this pass is recorded before pruning
             if not _prune(data, target):
                 return None, problems
             pruned.add(target)
@@ -275,7 +277,8 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
-    return isinstance(part, str) and ("[" in part or part in ("str", "SchemeSpec"))
+    return isinstance(part, str) and (part in ("str", "SchemeSpec") or bool(
+        re.fullmatch(r"function-[a-z]+\[.*\]", part)))  # not a key someone typed: c[uncil
 
 
 def _wrong_branch(error: Any) -> bool:

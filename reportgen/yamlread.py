@@ -88,6 +88,8 @@ def read(path: Path) -> Document:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise YamlProblem(Problem(name, line, column, "", f"YAML syntax error: {what}")) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblem(_unreadable(text, name, exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(name, 1, 1, "", f"YAML error: {exc}")) from None
     if doc.data is None:
@@ -110,6 +112,16 @@ def _decode(raw: bytes, name: str) -> str:
             name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}; "
             "it looks like Latin-1 or Windows-1252): save it as UTF-8")) from None
     return text.replace("\r\n", "\n")
+
+
+def _unreadable(text: str, name: str, exc: yaml.reader.ReaderError) -> Problem:
+    """Locate a character YAML refuses (a control character pasted from elsewhere)."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Problem(name, line, column, "", f"the file contains the control character "
+                   f"U+{ord(char):04X}, which YAML does not allow: delete it")
 
 
 def _check_tabs(text: str, name: str) -> None:
@@ -144,7 +156,8 @@ def _compose(events: Any, doc: Document) -> Any:
             container.append(value)
         elif pending is _NO_KEY:
             if not isinstance(value, str):
-                fail(event, "a key must be a plain word or text, not a list or mapping")
+                fail(event, "a key must be a plain word or text, not "
+                            f"{'empty' if value is None else 'a list or mapping'}")
             if value in container:
                 first = doc.keys[(*path, value)]
                 fail(event, f"'{value}' is given twice in this mapping (first at line {first[0]}): "
