@@ -40,6 +40,28 @@ outcomes:
         owner: Place
 """
 
+# One outcome, one objective, one measure: for CLI, settings and diff tests.
+ONE_OBJECTIVE_PLAN = """\
+council: Testshire County Council
+plan: Council Plan 2025-29
+year: 2025-26
+outcomes:
+  - id: people
+    name: People
+    title: Healthy people
+    objectives:
+      - id: SO-01
+        title: Keep children safe
+        expected_completion: "2027-04"
+        owner: Children's Services
+        measures:
+          - id: foster-carers
+            title: Children with foster carers
+            unit: count
+            better: higher
+            frequency: Monthly
+"""
+
 TINY_REPORT = """\
 quarter: 1
 introduction: Hello.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ONE_OBJECTIVE_PLAN
 
 from reportgen import __version__
 from reportgen.cli import main
@@ -19,26 +20,7 @@ from reportgen.console import source_excerpt
 from reportgen.errors import Problem, UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = """\
-council: Testshire County Council
-plan: Council Plan 2025-29
-year: 2025-26
-outcomes:
-  - id: people
-    name: People
-    title: Healthy people
-    objectives:
-      - id: SO-01
-        title: Keep children safe
-        expected_completion: "2027-04"
-        owner: Children's Services
-        measures:
-          - id: foster-carers
-            title: Children with foster carers
-            unit: count
-            better: higher
-            frequency: Monthly
-"""
+PLAN = ONE_OBJECTIVE_PLAN
 UPDATE = """\
 objectives:
   SO-01:

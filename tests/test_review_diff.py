@@ -8,32 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ONE_OBJECTIVE_PLAN
 
 from reportgen.cli import main
 from reportgen.diff import compare, parse_revs, word_diff
 from reportgen.errors import UsageError
 from reportgen.load import load_quarter
 
-PLAN = """\
-council: Testshire County Council
-plan: Council Plan 2025-29
-year: 2025-26
-outcomes:
-  - id: people
-    name: People
-    title: Healthy people
-    objectives:
-      - id: SO-01
-        title: Keep children safe
-        expected_completion: "2027-04"
-        owner: Children's Services
-        measures:
-          - id: foster-carers
-            title: Children with foster carers
-            unit: count
-            better: higher
-            frequency: Monthly
-{extra}"""
+PLAN = ONE_OBJECTIVE_PLAN + "{extra}"
 EXTRA = """\
       - id: SO-02
         title: Fix the roads
