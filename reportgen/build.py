@@ -3,7 +3,6 @@ before anything is written, so a failed build leaves the last good outputs untou
 
 from __future__ import annotations
 
-import base64
 import re
 import subprocess
 import time
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import charts as chartlib
+from . import chartstore
 from .errors import DataError, Problem, RenderError
 from .load import load_quarter
 from .model import Measure, Report
@@ -39,35 +39,38 @@ def output_stem(report: Report) -> str:
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
-          progress: Progress = lambda _: None) -> BuildResult:
-    """Build the quarter's report into output_dir and return what was written."""
+          progress: Progress = lambda _: None, cache: bool = True,
+          jobs: int | None = None) -> BuildResult:
+    """Build the quarter's report into output_dir and return what was written. Charts come
+    from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one)."""
     started = time.perf_counter()
     progress("Reading and checking the data")
     report = load_quarter(quarter_dir)
     warnings = [str(w) for w in report.warnings]
     progress("Drawing charts")
     charts = report_charts(report)
-    drawn = {chartlib.chart_key(c): chartlib.draw(c) for c in charts.values()}
-    css = stylesheet(override)
-    stamp = draft_stamp(quarter_dir) if draft else None
-    files: dict[Path, bytes] = {}
-    stem = output_dir / output_stem(report)
-    if "html" in formats:
-        progress("Rendering HTML")
-        html = render_html(report, charts, lambda c: _data_uri(drawn[chartlib.chart_key(c)]),
-                           css=css, draft=stamp, override=override)
-        files[stem.with_suffix(".html")] = html.encode("utf-8")
-    if "pdf" in formats:
-        progress("Laying out the PDF")
-        from .pdf import write_pdf  # WeasyPrint costs ~0.5 s to import: only when needed
+    cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
+    with chartstore.ChartStore(charts.values(), cache=cache_dir, jobs=jobs) as drawn:
+        css = stylesheet(override)
+        stamp = draft_stamp(quarter_dir) if draft else None
+        files: dict[Path, bytes] = {}
+        stem = output_dir / output_stem(report)
+        if "pdf" in formats:  # first, so that its layout overlaps the drawing of charts
+            progress("Laying out the PDF")
+            from .pdf import write_pdf  # WeasyPrint costs ~0.5 s to import: only when needed
 
-        html = render_html(report, charts, lambda c: f"chart:{chartlib.chart_key(c)}.svg",
-                           css=css, draft=stamp, override=override)
-        pdf, pdf_warnings = write_pdf(html, base=_style_base(override),
-                                      roots=_style_roots(override),
-                                      charts=lambda name: drawn[name.removesuffix(".svg")])
-        warnings += [f"PDF: {w}" for w in pdf_warnings]
-        files[stem.with_suffix(".pdf")] = pdf
+            html = render_html(report, charts, lambda c: f"chart:{drawn.name(c)}",
+                               css=css, draft=stamp, override=override)
+            pdf, pdf_warnings = write_pdf(html, base=_style_base(override),
+                                          roots=_style_roots(override), charts=drawn.file)
+            drawn.finish()
+            warnings += [f"PDF: {w}" for w in pdf_warnings]
+            files[stem.with_suffix(".pdf")] = pdf
+        if "html" in formats:
+            progress("Rendering HTML")
+            html = render_html(report, charts, drawn.data_uri, css=css, draft=stamp,
+                               override=override)
+            files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
     if strict and warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")
@@ -103,10 +106,6 @@ def trend(report: Report, m: Measure) -> chartlib.Trend:
                                 m.text(m.benchmark)) if m.benchmark else None)
     colour = m.rating.colour if m.rating else "#505a5f"
     return chartlib.Trend(m.title, tuple(points[-5:]), target, benchmark, m.unit, colour)
-
-
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def _style_roots(override: Path | None) -> list[Path]:

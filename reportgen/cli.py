@@ -61,8 +61,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--no-cache", is_flag=True,
+              help="Draw every chart afresh; neither read nor write the chart cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes drawing charts (default: one per core; 1: no pool).")
 def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
-          override: Path | None) -> None:
+          override: Path | None, no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from .build import FORMATS, build as run_build
 
@@ -70,7 +74,7 @@ def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict:
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     result = _run(run_build, _quarter(quarter), output, formats=chosen, draft=draft,
-                  strict=strict, override=override,
+                  strict=strict, override=override, cache=not no_cache, jobs=jobs,
                   progress=lambda stage: click.echo(f"  {stage}...", err=True))
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
