@@ -51,26 +51,25 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     charts = report_charts(report)
     cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
     with chartstore.ChartStore(charts.values(), cache=cache_dir, jobs=jobs) as drawn:
-        css = stylesheet(override)
-        stamp = draft_stamp(quarter_dir) if draft else None
+        progress("Rendering HTML")
+        # One rendering serves both outputs: the PDF's HTML names each chart (chart:<key>.png,
+        # fetched when WeasyPrint reaches it); the HTML file gets them inlined afterwards.
+        html = render_html(report, charts, lambda c: f"chart:{drawn.name(c)}",
+                           css=stylesheet(override), override=override,
+                           draft=draft_stamp(quarter_dir) if draft else None)
         files: dict[Path, bytes] = {}
         stem = output_dir / output_stem(report)
         if "pdf" in formats:  # first, so that its layout overlaps the drawing of charts
             progress("Laying out the PDF")
             from .pdf import write_pdf  # WeasyPrint costs ~0.5 s to import: only when needed
 
-            html = render_html(report, charts, lambda c: f"chart:{drawn.name(c)}",
-                               css=css, draft=stamp, override=override)
             pdf, pdf_warnings = write_pdf(html, base=_style_base(override),
                                           roots=_style_roots(override), charts=drawn.file)
             drawn.finish()
             warnings += [f"PDF: {w}" for w in pdf_warnings]
             files[stem.with_suffix(".pdf")] = pdf
         if "html" in formats:
-            progress("Rendering HTML")
-            html = render_html(report, charts, drawn.data_uri, css=css, draft=stamp,
-                               override=override)
-            files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
+            files = {stem.with_suffix(".html"): drawn.inline(html).encode("utf-8"), **files}
     if strict and warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")

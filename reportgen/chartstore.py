@@ -14,6 +14,7 @@ import base64
 import logging
 import multiprocessing
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -121,10 +122,20 @@ class ChartStore:
                 self.close()
         return _draw_and_cache(self._todo[key], self.fmt, self._cache)
 
-    def data_uri(self, chart: Chart) -> str:
+    def data_uri(self, key: str) -> str:
         """Return the chart as a data: URI, for the self-contained HTML."""
-        data = base64.b64encode(self.get(chart_key(chart))).decode("ascii")
+        data = base64.b64encode(self.get(key)).decode("ascii")
         return f"data:{MIME[self.fmt]};base64,{data}"
+
+    def inline(self, html: str) -> str:
+        """Return the HTML with each of our charts' src="chart:<key>.png" made a data: URI.
+        (User text cannot hold that attribute: it is escaped or sanitised before this.)"""
+        def swap(match: re.Match[str]) -> str:
+            key = match[1]
+            known = key in self._ready or key in self._todo
+            return f'src="{self.data_uri(key)}"' if known else match[0]
+
+        return re.sub(rf'src="chart:([0-9a-f]{{16}})\.{self.fmt}"', swap, html)
 
     def finish(self) -> None:
         """Wait for every chart, raising the first drawing error (the PDF only warns)."""
