@@ -128,14 +128,14 @@ class ChartStore:
         return f"data:{MIME[self.fmt]};base64,{data}"
 
     def inline(self, html: str) -> str:
-        """Return the HTML with each of our charts' src="chart:<key>.png" made a data: URI.
-        (User text cannot hold that attribute: it is escaped or sanitised before this.)"""
+        """Return the HTML with our charts' <img src="chart:<key>.png"> made data: URIs.
+        Only templates make <img> tags: in user text "<" is escaped or sanitised away."""
         def swap(match: re.Match[str]) -> str:
-            key = match[1]
+            key = match[2]
             known = key in self._ready or key in self._todo
-            return f'src="{self.data_uri(key)}"' if known else match[0]
+            return f'{match[1]}{self.data_uri(key)}"' if known else match[0]
 
-        return re.sub(rf'src="chart:([0-9a-f]{{16}})\.{self.fmt}"', swap, html)
+        return re.sub(rf'(<img\b[^>]*?\ssrc=")chart:([0-9a-f]{{16}})\.{self.fmt}"', swap, html)
 
     def finish(self) -> None:
         """Wait for every chart, raising the first drawing error (the PDF only warns)."""

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.build import build, default_quarter
-from reportgen.charts import Slice, Wheel, draw
-from reportgen.chartstore import FORMAT, cache_dir, cache_root
+from reportgen.charts import Slice, Wheel, chart_key, draw
+from reportgen.chartstore import FORMAT, ChartStore, cache_dir, cache_root
 from reportgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,3 +187,14 @@ def poison(source: Path, cache: Path) -> bytes:
 
 def data_uri(data: bytes) -> str:
     return f'src="data:image/png;base64,{base64.b64encode(data).decode()}"'
+
+
+def test_inline_swaps_only_our_img_tags_for_known_charts():
+    wheel = Wheel("Measures", (Slice("Good", 1, "#00703c"),))
+    store = ChartStore([wheel], cache=None, jobs=1)
+    key = chart_key(wheel)
+    text = f'<p>src="chart:{key}.png"</p>'  # what a comment could say, as text
+    html = (text + f'<img class="c" src="chart:{key}.png" alt="a &gt; b">'
+            f'<img src="chart:{"0" * 16}.png">')
+    assert store.inline(html) == (text + f'<img class="c" {data_uri(draw(wheel, "png"))}'
+                                  f' alt="a &gt; b"><img src="chart:{"0" * 16}.png">')
