@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from importlib import metadata
@@ -73,6 +74,7 @@ class ChartStore:
         self._todo: dict[str, Chart] = {}
         self._futures: dict[str, Future[bytes]] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self._starter: threading.Thread | None = None
         for chart in charts:
             key = chart_key(chart)
             if key in self._ready or key in self._todo:
@@ -86,16 +88,25 @@ class ChartStore:
             self._start(jobs or _cores())
 
     def _start(self, jobs: int) -> None:
-        """Submit every chart still to draw to a pool of worker processes."""
+        """Submit every chart still to draw to a pool of worker processes, from a thread:
+        starting the first worker waits for the fork server to import Matplotlib (~0.5 s),
+        and the build has better things to do meanwhile."""
         try:
             self._pool = ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context())
+        except (OSError, ImportError) as exc:  # no semaphores here (no /dev/shm, a sandbox)
+            log.warning("drawing charts in this process: %s", exc)
+            return
+        self._starter = threading.Thread(target=self._submit, args=(self._pool,),
+                                         name="reportgen-charts", daemon=True)
+        self._starter.start()
+
+    def _submit(self, pool: ProcessPoolExecutor) -> None:
+        try:
             for key, chart in self._todo.items():
-                self._futures[key] = self._pool.submit(_draw_and_cache, chart, self.fmt,
-                                                       self._cache)
-        except (OSError, NotImplementedError, ImportError) as exc:
-            # No process pool here (no /dev/shm, a sandbox): draw in this process instead.
-            log.warning("drawing charts in one process: %s", exc)
-            self.close()
+                self._futures[key] = pool.submit(_draw_and_cache, chart, self.fmt, self._cache)
+        except (OSError, RuntimeError, EOFError, ImportError) as exc:  # no worker started
+            log.warning("drawing charts in this process: %s", exc)
+            self._futures.clear()
 
     def name(self, chart: Chart) -> str:
         """Return the chart's file name, as the PDF's HTML refers to it: <key>.png."""
@@ -113,6 +124,8 @@ class ChartStore:
 
     def _result(self, key: str) -> bytes:
         """Return the drawing of a chart that was not cached: the pool's, else our own."""
+        if self._starter is not None:
+            self._starter.join()
         future = self._futures.pop(key, None)
         if future is not None:
             try:
@@ -144,6 +157,9 @@ class ChartStore:
 
     def close(self) -> None:
         """Stop the pool, dropping drawings nobody waited for."""
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -155,6 +171,19 @@ class ChartStore:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def prestart(cache: Path | None, jobs: int | None = None) -> None:
+    """Start the fork server now if the cache has nothing for this style and these versions
+    (a first build, --no-cache), so that Matplotlib is imported while the build imports
+    and loads the rest; a build with charts in the cache starts nothing."""
+    if (jobs or _cores()) < 2 or (cache is not None and cache.is_dir()):
+        return
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _cores() -> int:

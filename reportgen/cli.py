@@ -68,6 +68,9 @@ def main() -> None:
 def build(quarter: Path | None, output: Path, formats: str, draft: bool, strict: bool,
           override: Path | None, no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
+    from . import chartstore  # first: with a cold cache, Matplotlib loads while we do
+
+    chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()), jobs)
     from .build import FORMATS, build as run_build
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())

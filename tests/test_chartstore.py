@@ -145,6 +145,9 @@ from reportgen.cli import main
 args = {args!r}
 result = CliRunner().invoke(main, args)
 assert result.exit_code == 0, result.output
+from multiprocessing import forkserver
+# Nor does it start the chart pool's fork server (a private attribute, the only way to ask).
+assert forkserver._forkserver._forkserver_pid is None
 print(sorted(m for m in ("matplotlib", "weasyprint") if m in sys.modules))
 """
 
@@ -153,7 +156,7 @@ print(sorted(m for m in ("matplotlib", "weasyprint") if m in sys.modules))
     ["validate", str(QUARTER)],
     ["build", str(QUARTER), "--format", "html", "-o", "{out}"],
 ], ids=["validate", "html"])
-def test_lean_paths_import_neither_matplotlib_nor_weasyprint(builds, tmp_path, args):
+def test_lean_paths_start_no_pool_nor_import_matplotlib_or_weasyprint(builds, tmp_path, args):
     args = [a.replace("{out}", str(tmp_path)) for a in args]
     result = subprocess.run([sys.executable, "-c", LEAN.format(args=args)], cwd=ROOT,
                             env=env_with(builds["cache"]), capture_output=True, text=True)
