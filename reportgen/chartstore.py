@@ -11,6 +11,7 @@ Matplotlib when every chart is cached.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import multiprocessing
 import os
@@ -56,6 +57,7 @@ def cache_dir(root: Path) -> Path:
     return root / f"{STYLE_VERSION}-{versions}"
 
 
+@functools.cache  # looked up by the CLI and again by build(): ~5 ms each
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
