@@ -3,7 +3,6 @@ before anything is written, so a failed build leaves the last good outputs untou
 
 from __future__ import annotations
 
-import base64
 import re
 import subprocess
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import charts as chartlib
-from . import trends
+from . import chartstore, trends
 from .errors import DataError, Problem, RenderError
 from .load import load_quarter
 from .model import Measure, Report
@@ -46,8 +45,10 @@ def output_stem(report: Report) -> str:
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
           progress: Progress = lambda _: None, settings: Settings | None = None,
-          limits: Limits | None = None) -> BuildResult:
-    """Build the quarter's report into output_dir and return what was written."""
+          limits: Limits | None = None, cache: bool = True,
+          jobs: int | None = None) -> BuildResult:
+    """Build the quarter's report into output_dir and return what was written. Charts come
+    from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one)."""
     started = time.perf_counter()
     progress("Reading and checking the data")
     report = load_quarter(quarter_dir)
@@ -56,28 +57,34 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     warnings = [str(w) for w in report.warnings]
     progress("Drawing charts")
     charts = report_charts(report)
-    drawn = {chartlib.chart_key(c): chartlib.draw(c) for c in charts.values()}
+    cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
     css = stylesheet(override)
     stamp = draft_stamp(quarter_dir) if draft else None
     files: dict[Path, bytes] = {}
     stem = output_dir / output_stem(report)
-    if "html" in formats:
-        progress("Rendering HTML")
-        html = render_html(report, charts, lambda c: _data_uri(drawn[chartlib.chart_key(c)]),
-                           css=css, draft=stamp, override=override,
-                           extra={"self_links": True})  # anchors a reviewer can link to
-        files[stem.with_suffix(".html")] = html.encode("utf-8")
-    if "pdf" in formats:
-        progress("Laying out the PDF")
-        html = render_html(report, charts, lambda c: f"chart:{chartlib.chart_key(c)}.svg",
-                           css=css, draft=stamp, override=override)
-        # In a child process, within a time and a memory limit (sandbox.py).
-        pdf, pdf_warnings = render_pdf(html, base=_style_base(override),
-                                       roots=_style_roots(override),
-                                       charts={f"{k}.svg": v for k, v in drawn.items()},
-                                       limits=limits or Limits())
-        warnings += [f"PDF: {w}" for w in pdf_warnings]
-        files[stem.with_suffix(".pdf")] = pdf
+    with chartstore.ChartStore(charts.values(), cache=cache_dir, jobs=jobs) as drawn:
+
+        def page(**extra: object) -> str:
+            return render_html(report, charts, lambda c: f"chart:{drawn.name(c)}", css=css,
+                               draft=stamp, override=override, extra=extra)
+
+        if "pdf" in formats:
+            progress("Laying out the PDF")
+            html = page()
+            # The PDF is laid out in a child process within a time and a memory limit
+            # (sandbox.py), so it is handed every chart: wait for the pool first.
+            drawn.finish()
+            pdf, pdf_warnings = render_pdf(
+                html, base=_style_base(override), roots=_style_roots(override),
+                charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
+                limits=limits or Limits())
+            warnings += [f"PDF: {w}" for w in pdf_warnings]
+            files[stem.with_suffix(".pdf")] = pdf
+        if "html" in formats:
+            progress("Rendering HTML")
+            # anchors a reviewer can link to; charts inlined so the file stands alone
+            html = drawn.inline(page(self_links=True))
+            files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
     if strict and warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")
@@ -115,10 +122,6 @@ def trend(report: Report, m: Measure) -> chartlib.Trend:
                                 m.text(m.benchmark)) if m.benchmark else None)
     colour = m.rating.colour if m.rating else "#505a5f"
     return chartlib.Trend(m.title, tuple(points[-5:]), target, benchmark, m.unit, colour)
-
-
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def _style_roots(override: Path | None) -> list[Path]:

@@ -93,9 +93,17 @@ def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None
               help="Seconds the PDF layout may take before it is stopped.")
 @click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
               metavar="MB", help="Megabytes of memory the PDF layout may use.")
+@click.option("--no-cache", is_flag=True,
+              help="Draw every chart afresh; neither read nor write the chart cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes drawing charts (default: one per core; 1: no pool).")
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
-          override: Path | None, time_limit: float, memory_limit: int) -> None:
+          override: Path | None, time_limit: float, memory_limit: int, no_cache: bool,
+          jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
+    from . import chartstore  # first: with a cold cache, Matplotlib loads while we do
+
+    chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()), jobs)
     from .build import FORMATS
     from .build import build as run_build
     from .sandbox import Limits
@@ -115,7 +123,8 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         with BuildProgress(verbosity) as shown:
             return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
                              strict=strict, override=settings.templates, progress=shown.stage,
-                             settings=settings, limits=Limits(time_limit, memory_limit))
+                             settings=settings, limits=Limits(time_limit, memory_limit),
+                             cache=not no_cache, jobs=jobs)
 
     result = _run(shown_build)
     for warning in result.warnings:

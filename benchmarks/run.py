@@ -1,0 +1,335 @@
+"""Measure how fast reportgen builds, against WeasyPrint alone (not a test).
+
+    python benchmarks/run.py --json FILE [--runs N] [--quick]
+
+Every measurement is a fresh process, timed from outside, with the runs of all the
+measurements interleaved so that a busy machine slows them alike; the medians (with min
+and max) go to FILE, and the ratios that the targets are about are printed.
+
+  floor_s         WeasyPrint alone: the HTML the build gives it, charts served from memory
+  cold_s          `reportgen build` of the sample with an empty chart cache
+  warm_s          the same after one comment changed, chart cache warm
+  preview_s       `reportgen build --format html` after one comment changed, cache warm
+  preview_inprocess_s  the same rebuild in a long-lived process (what a live preview does)
+  validate_s      `reportgen validate` of the sample
+  scale_x1_s, scale_x10_s, scale_x1_peak_mb, scale_x10_peak_mb
+                  cold builds of the sample and of a generated 10x dataset, and the peak
+                  RSS of the largest process of each build (getrusage RUSAGE_CHILDREN)
+  *_cpu_s         the CPU time of each, all its processes together (less noisy than wall
+                  time on a shared machine, but it does not see parallelism)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
+BIN = Path(sys.executable).parent
+REPORTGEN = str(BIN / "reportgen")
+
+EDITED = "A new strategy is being developed"  # in a comment in place.yaml
+
+TARGETS = [  # (key, limit, relative to)
+    ("cold_s", 1.3, "floor_s"),
+    ("warm_s", 1.1, "floor_s"),
+    ("preview_s", 0.05, "cold_s"),
+    ("validate_s", 0.05, "cold_s"),
+    ("scale_x10_s", 9.0, "scale_x1_s"),
+    ("scale_x10_peak_mb", 6.0, "scale_x1_peak_mb"),
+]
+
+# Run in a wrapper process per measurement: it becomes the "subreaper" of the build, so
+# that the fork server and pool workers, orphaned when the build exits, are reaped by it and
+# counted in its RUSAGE_CHILDREN.
+WRAPPER = r"""
+import ctypes, json, os, resource, subprocess, sys, time
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - start
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu_s": usage.ru_utime + usage.ru_stime}))
+"""
+
+# WeasyPrint alone, as the build calls it: the same HTML, the same guarded fetcher, the
+# charts served from memory.
+FLOOR = r"""
+import sys
+from pathlib import Path
+from reportgen.pdf import write_pdf
+saved, STYLES = Path(sys.argv[1]), Path(sys.argv[2])
+charts = {p.name: p.read_bytes() for p in (saved / "charts").iterdir()}
+html = (saved / "report.html").read_text(encoding="utf-8")
+pdf, _ = write_pdf(html, base=STYLES, roots=[STYLES], charts=charts.__getitem__)
+(saved / "floor.pdf").write_bytes(pdf)
+"""
+
+# Save the HTML and chart files that a build hands to WeasyPrint.
+CAPTURE = r"""
+import re, sys
+from pathlib import Path
+import reportgen.pdf
+from reportgen.build import build
+saved = Path(sys.argv[2])
+real = reportgen.pdf.write_pdf
+def capture(html, *, base, roots, charts=None):
+    (saved / "report.html").write_text(html, encoding="utf-8")
+    (saved / "charts").mkdir(exist_ok=True)
+    for name in sorted(set(re.findall(r'src="chart:([^"]+)"', html))):
+        (saved / "charts" / name).write_bytes(charts(name))
+    return real(html, base=base, roots=roots, charts=charts)
+reportgen.pdf.write_pdf = capture
+if __name__ == "__main__":
+    build(Path(sys.argv[1]), saved / "out", formats=("pdf",))
+"""
+
+# A long-lived process rebuilding the HTML on request, as a live preview does.
+PREVIEW = r"""
+import sys, time
+from pathlib import Path
+from reportgen.build import build
+quarter, out = Path(sys.argv[1]), Path(sys.argv[2])
+build(quarter, out, formats=("html",))
+for line in sys.stdin:
+    start = time.perf_counter()
+    build(quarter, out, formats=("html",))
+    print(time.perf_counter() - start, flush=True)
+"""
+
+
+def main() -> None:
+    """Run the benchmark and write the JSON file."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", required=True, type=Path, help="file to write the figures to")
+    parser.add_argument("--runs", type=int, help="runs of each measurement (default 5; 1 quick)")
+    parser.add_argument("--quick", action="store_true", help="one run each: a smoke test")
+    parser.add_argument("--only", help="comma-separated measurements, e.g. floor,cold,warm")
+    args = parser.parse_args()
+    runs = args.runs or (1 if args.quick else 5)
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        figures = Bench(Path(tmp)).run(runs, args.only.split(",") if args.only else None)
+    figures["machine"] = machine()
+    args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    report(figures)
+
+
+class Bench:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.env = dict(os.environ)
+        # Python's own bytecode cache, kept out of the repository: what a user's machine has.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        self.env["REPORTGEN_CACHE_DIR"] = str(tmp / "cache-warm")
+        self.x1 = copy_sample(tmp / "x1", 1)
+        self.x10 = copy_sample(tmp / "x10", 10)
+        self.comment = self.x1 / "place.yaml"
+        self.original = self.comment.read_text(encoding="utf-8")
+        assert self.original.count(EDITED) == 1
+        self.edits = 0
+
+    def run(self, runs: int, only: list[str] | None = None) -> dict[str, object]:
+        """Interleave `runs` rounds of every measurement and return medians, min and max."""
+        self.prepare()
+        samples: dict[str, list[float]] = {}
+        measures = {k: v for k, v in self.measures().items() if not only or k in only}
+        for round_ in range(runs):
+            for measure in measures.values():
+                for name, value in measure().items():
+                    samples.setdefault(name, []).append(value)
+            print(f"round {round_ + 1}/{runs}: " + ", ".join(
+                f"{k} {v[-1]:.2f}" for k, v in samples.items() if "_cpu" not in k),
+                file=sys.stderr)
+        self.preview.stdin.close()
+        self.preview.wait()
+        out: dict[str, object] = {k: round(statistics.median(v), 3) for k, v in samples.items()}
+        out["spread"] = {k: [round(min(v), 3), round(max(v), 3)] for k, v in samples.items()}
+        out["runs"] = runs
+        return out
+
+    def prepare(self) -> None:
+        """Warm the chart cache and Python's bytecode, save the floor's input, start the
+        long-lived preview process."""
+        self.call([REPORTGEN, "build", str(self.x1), "-o", str(self.tmp / "warm")])
+        self.saved = self.tmp / "floor"
+        self.saved.mkdir()
+        self.call([sys.executable, "-c", CAPTURE, str(self.x1), str(self.saved)])
+        self.call([REPORTGEN, "validate", str(self.x1)])
+        self.preview = subprocess.Popen(  # noqa: S603 - our interpreter, our script
+            [sys.executable, "-c", PREVIEW, str(self.x1), str(self.tmp / "preview")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=self.env)
+
+    def measures(self) -> dict[str, Callable[[], dict[str, float]]]:
+        return {
+            "floor": lambda: self.timed("floor_s", [sys.executable, "-c", FLOOR,
+                                                    str(self.saved), str(ROOT / "styles")]),
+            "cold": lambda: self.timed("cold_s", self.build(self.x1), cold=True),
+            "warm": lambda: self.timed("warm_s", self.build(self.x1), edit=True),
+            "preview": lambda: self.timed("preview_s", self.build(self.x1, "--format", "html"),
+                                          edit=True),
+            "preview_inprocess": self.preview_inprocess,
+            "validate": lambda: self.timed("validate_s", [REPORTGEN, "validate", str(self.x1)]),
+            "scale_x1": lambda: self.scaled("scale_x1", self.x1),
+            "scale_x10": lambda: self.scaled("scale_x10", self.x10),
+        }
+
+    def build(self, quarter: Path, *extra: str) -> list[str]:
+        return [REPORTGEN, "build", str(quarter), "-o", str(self.tmp / "out"), *extra]
+
+    def timed(self, name: str, argv: list[str], *, cold: bool = False,
+              edit: bool = False) -> dict[str, float]:
+        """Return the wall time (and CPU time, all processes) of a fresh-process run."""
+        result = self.wrapped(argv, cold=cold, edit=edit)
+        return {name: result["seconds"], name.replace("_s", "_cpu_s"): result["cpu_s"]}
+
+    def scaled(self, name: str, quarter: Path) -> dict[str, float]:
+        result = self.wrapped(self.build(quarter), cold=True)
+        return {f"{name}_s": result["seconds"], f"{name}_peak_mb": result["peak_mb"],
+                f"{name}_cpu_s": result["cpu_s"]}
+
+    def wrapped(self, argv: list[str], *, cold: bool = False,
+                edit: bool = False) -> dict[str, float]:
+        """Run argv under the wrapper; cold: with an empty chart cache; edit: after
+        changing one comment."""
+        env = dict(self.env)
+        if cold:
+            cache = Path(tempfile.mkdtemp(dir=self.tmp, prefix="cache-cold-"))
+            env["REPORTGEN_CACHE_DIR"] = str(cache)
+        if edit:
+            self.edit_comment()
+        out = subprocess.run([sys.executable, "-c", WRAPPER, *argv], env=env,  # noqa: S603
+                             capture_output=True, text=True, check=True).stdout
+        result = json.loads(out)
+        if result["code"] != 0:
+            raise SystemExit(f"failed ({result['code']}): {' '.join(argv)}")
+        if cold:
+            shutil.rmtree(cache)
+        return result
+
+    def preview_inprocess(self) -> dict[str, float]:
+        self.edit_comment()
+        self.preview.stdin.write("go\n")
+        self.preview.stdin.flush()
+        return {"preview_inprocess_s": float(self.preview.stdout.readline())}
+
+    def edit_comment(self) -> None:
+        """Change one objective's comment, as a service officer does between builds."""
+        self.edits += 1
+        self.comment.write_text(self.original.replace(EDITED, f"{EDITED} (edit {self.edits})"),
+                                encoding="utf-8")
+
+    def call(self, argv: list[str]) -> None:
+        subprocess.run(argv, env=self.env, check=True, stdout=subprocess.DEVNULL,  # noqa: S603
+                       stderr=subprocess.DEVNULL)
+
+
+def copy_sample(target: Path, times: int) -> Path:
+    """Copy the sample year into target, each outcome `times` times with new ids (and
+    measure titles, so that every copy's charts differ); return the quarter directory."""
+    year = target / SAMPLE.name
+    quarter = year / "q1"
+    if times == 1:  # byte for byte: YAML read and written again loses how numbers were typed
+        shutil.copytree(SAMPLE, year)
+        return quarter
+    quarter.mkdir(parents=True)
+    plan = load(SAMPLE / "plan.yaml")
+    plan["outcomes"] = [renamed(o, copy) for copy in range(1, times + 1)
+                        for o in plan["outcomes"]]
+    dump(plan, year / "plan.yaml")
+    text = load(SAMPLE / "q1" / "report.yaml")
+    text["achievements"] = {f"{k}{suffix(c)}": v for c in range(1, times + 1)
+                            for k, v in text["achievements"].items()}
+    dump(text, quarter / "report.yaml")
+    for path in sorted((SAMPLE / "q1").glob("*.yaml")):
+        if path.name == "report.yaml":
+            continue
+        update = load(path)
+        for copy in range(1, times + 1):
+            dump({part: {f"{k}{suffix(copy)}": v for k, v in (update.get(part) or {}).items()}
+                  for part in ("objectives", "measures")},
+                 quarter / f"{path.stem}{suffix(copy)}.yaml")
+    return quarter
+
+
+def renamed(outcome: dict, copy: int) -> dict:
+    """Return a copy of a plan outcome with every id (and measure title) made unique."""
+    s = suffix(copy)
+    objectives = [{**o, "id": o["id"] + s, "measures": [
+        {**m, "id": m["id"] + s, "title": m["title"] + (f" ({copy})" if copy > 1 else "")}
+        for m in o.get("measures", [])]} for o in outcome["objectives"]]
+    return {**outcome, "id": outcome["id"] + s, "objectives": objectives}
+
+
+def suffix(copy: int) -> str:
+    return "" if copy == 1 else f"-c{copy}"
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:  # reportgen refuses anchors and aliases
+        return True
+
+
+def dump(data: dict, path: Path) -> None:
+    path.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
+def machine() -> dict[str, object]:
+    """Return what the figures were measured on."""
+    model = ""
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True,  # noqa: S603, S607
+                               text=True).stdout
+        model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines()
+                      if line.startswith("Model name")), "")
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def report(figures: dict[str, object]) -> None:
+    """Print each target's ratio and whether it holds."""
+    for key, limit, base in TARGETS:
+        if key not in figures or base not in figures:
+            continue
+        ratio = figures[key] / figures[base]
+        verdict = "holds" if ratio <= limit else "MISSED"
+        cpu, cpu_base = key.replace("_s", "_cpu_s"), base.replace("_s", "_cpu_s")
+        by_cpu = (f"; CPU time {figures[cpu] / figures[cpu_base]:.2f} x"
+                  if key.endswith("_s") and cpu in figures and cpu_base in figures else "")
+        print(f"{key:18} {figures[key]:8.3f} = {ratio:5.2f} x {base:17} "
+              f"(target <= {limit}): {verdict}{by_cpu}")
+    if "preview_inprocess_s" not in figures or "cold_s" not in figures:
+        return
+    ratio = figures["preview_inprocess_s"] / figures["cold_s"]
+    print(f"{'preview_inprocess_s':18} {figures['preview_inprocess_s']:8.3f} = {ratio:5.2f} "
+          f"x cold_s            (live preview, for comparison)")
+
+
+if __name__ == "__main__":
+    main()
