@@ -139,8 +139,7 @@ class ChartStore:
 
     def data_uri(self, key: str) -> str:
         """Return the chart as a data: URI, for the self-contained HTML."""
-        data = base64.b64encode(self.get(key)).decode("ascii")
-        return f"data:{MIME[self.fmt]};base64,{data}"
+        return data_uri(self.get(key), self.fmt)
 
     def inline(self, html: str) -> str:
         """Return the HTML with our charts' <img src="chart:<key>.png"> made data: URIs.
@@ -173,6 +172,11 @@ class ChartStore:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def data_uri(data: bytes, fmt: str = FORMAT) -> str:
+    """Return chart bytes as a data: URI, for HTML that stands alone."""
+    return f"data:{MIME[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def prestart(cache: Path | None, jobs: int | None = None) -> None:

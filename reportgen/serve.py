@@ -32,7 +32,8 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from . import charts as chartlib
-from .build import _data_uri, _style_base, draft_stamp, report_charts
+from .build import _style_base, draft_stamp, report_charts
+from .chartstore import FORMAT, data_uri
 from .errors import DataError, Problem, ReportgenError, UsageError, display_path
 from .load import load_quarter, plan_path
 from .render import STYLES, TEMPLATES, environment, render_html, stylesheet
@@ -91,7 +92,7 @@ class DraftBuilder:
     def __init__(self, quarter_dir: Path, override: Path | None = None) -> None:
         self.quarter_dir = quarter_dir
         self.override = override
-        self.memo: dict[str, bytes] = {}  # chart_key -> SVG; the key covers all the chart shows
+        self.memo: dict[str, bytes] = {}  # chart_key -> PNG; the key covers all the chart shows
 
     def __call__(self) -> Built:
         report = load_quarter(self.quarter_dir)
@@ -99,10 +100,10 @@ class DraftBuilder:
         keys = {chartlib.chart_key(c): c for c in charts.values()}
         missing = [key for key in keys if key not in self.memo]
         for key in missing:
-            self.memo[key] = chartlib.draw(keys[key])
+            self.memo[key] = chartlib.draw(keys[key], FORMAT)
         self.memo = {key: self.memo[key] for key in keys}  # forget charts no longer shown
         html = render_html(report, charts,
-                           lambda c: _data_uri(self.memo[chartlib.chart_key(c)]),
+                           lambda c: data_uri(self.memo[chartlib.chart_key(c)]),
                            css=stylesheet(self.override), draft=draft_stamp(self.quarter_dir),
                            override=self.override, extra={"self_links": True})
         return Built(html, len(missing), list(report.warnings))

@@ -78,7 +78,7 @@ def test_html_is_written_beside_the_pdf_and_self_contained(sample_pdf) -> None:
     _, _, out = sample_pdf
     html = (out / "derbyshire-county-council-2025-26-q1.html").read_text(encoding="utf-8")
     assert "19 show good progress, 4 require review and 1 requires action." in html
-    assert 'src="data:image/svg+xml;base64,' in html and "<style>" in html
+    assert 'src="data:image/png;base64,' in html and "<style>" in html
     assert 'id="SO-24"' in html and 'id="foster-carers"' in html
 
 

@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.build import build, default_quarter
+from reportgen.build import build, default_quarter, report_charts
 from reportgen.charts import Slice, Wheel, chart_key, draw
 from reportgen.chartstore import FORMAT, ChartStore, cache_dir, cache_root
 from reportgen.cli import main
+from reportgen.load import load_quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 QUARTER = default_quarter().resolve()
 STEM = "derbyshire-county-council-2025-26-q1"
-CHARTS = 33  # charts in the sample: 8 wheels and 25 trends
+CHARTS = len({chart_key(c) for c in report_charts(load_quarter(QUARTER)).values()})
 
 
 def outputs(directory: Path) -> dict[str, bytes]:

@@ -351,7 +351,7 @@ def test_built_html_is_self_contained_with_anchors(tmp_path: Path) -> None:
     html = result.outputs[0].read_text(encoding="utf-8")
     assert not re.search(r"<(link|script)\b", html)  # styles inline, no scripts
     sources = re.findall(r'\bsrc="([^"]*)"', html)
-    assert sources and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
     css_urls = re.findall(r"url\(([^)]*)\)", html)
     assert all(u.startswith("data:") or u.startswith("fonts/") for u in css_urls)
     for href in re.findall(r'\bhref="([^"]*)"', html):
