@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 
-def _die_with_parent(parent: int) -> None:
+def _die_with_parent() -> None:
     """Ask Linux to kill us when the build that started us dies (even by SIGKILL)."""
+    parent = os.getppid()
     try:
         import ctypes
 
@@ -29,11 +30,19 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main() -> int:
-    job = json.loads(sys.stdin.buffer.read())
+    _die_with_parent()
     # Keep stdout for the answer alone: anything a library prints goes to stderr instead.
     answer_fd = os.dup(1)
     os.dup2(2, 1)
-    _die_with_parent(job["parent"])
+    # Import before the job arrives: the build starts us early (sandbox.worker) so this
+    # overlaps its loading and chart drawing. No job (the build failed) is a quiet exit.
+    import pikepdf  # noqa: F401 - used by pdfua, imported here for the overlap
+    import weasyprint  # noqa: F401
+
+    raw = sys.stdin.buffer.read()
+    if not raw:
+        return 0
+    job = json.loads(raw)
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import charts as chartlib
-from . import chartstore, trends
+from . import chartstore, sandbox, trends
 from .errors import DataError, Problem, RenderError
 from .load import load_quarter
 from .model import Measure, Report
@@ -50,45 +50,47 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     """Build the quarter's report into output_dir and return what was written. Charts come
     from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one)."""
     started = time.perf_counter()
-    progress("Reading and checking the data")
-    report = load_quarter(quarter_dir)
-    if settings is not None:  # reportgen.toml: council name, rating scheme, branding
-        settings.apply(report)
-    warnings = [str(w) for w in report.warnings]
-    progress("Drawing charts")
-    charts = report_charts(report)
-    cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
-    css = stylesheet(override)
-    stamp = draft_stamp(quarter_dir) if draft else None
-    files: dict[Path, bytes] = {}
-    stem = output_dir / output_stem(report)
-    with chartstore.ChartStore(charts.values(), cache=cache_dir, jobs=jobs) as drawn:
+    # the PDF child imports WeasyPrint while we load and draw
+    with sandbox.worker("pdf" in formats) as pdf_worker:
+        progress("Reading and checking the data")
+        report = load_quarter(quarter_dir)
+        if settings is not None:  # reportgen.toml: council name, rating scheme, branding
+            settings.apply(report)
+        warnings = [str(w) for w in report.warnings]
+        progress("Drawing charts")
+        charts = report_charts(report)
+        cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
+        css = stylesheet(override)
+        stamp = draft_stamp(quarter_dir) if draft else None
+        files: dict[Path, bytes] = {}
+        stem = output_dir / output_stem(report)
+        with chartstore.ChartStore(charts.values(), cache=cache_dir, jobs=jobs) as drawn:
 
-        def page(**extra: object) -> str:
-            return render_html(report, charts, lambda c: f"chart:{drawn.name(c)}", css=css,
-                               draft=stamp, override=override, extra=extra)
+            def page(**extra: object) -> str:
+                return render_html(report, charts, lambda c: f"chart:{drawn.name(c)}", css=css,
+                                   draft=stamp, override=override, extra=extra)
 
-        if "pdf" in formats:
-            progress("Laying out the PDF")
-            html = page()
-            # The PDF is laid out in a child process within a time and a memory limit
-            # (sandbox.py), so it is handed every chart: wait for the pool first.
-            drawn.finish()
-            pdf, pdf_warnings = render_pdf(
-                html, base=_style_base(override), roots=_style_roots(override),
-                charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
-                limits=limits or Limits())
-            warnings += [f"PDF: {w}" for w in pdf_warnings]
-            files[stem.with_suffix(".pdf")] = pdf
-        if "html" in formats:
-            progress("Rendering HTML")
-            # anchors a reviewer can link to; charts inlined so the file stands alone
-            html = drawn.inline(page(self_links=True))
-            files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
-    if strict and warnings:
-        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
-    progress("Writing files")
-    write_all(files)
+            if "pdf" in formats:
+                progress("Laying out the PDF")
+                html = page()
+                # The PDF is laid out in a child process within a time and a memory limit
+                # (sandbox.py), so it is handed every chart: wait for the pool first.
+                drawn.finish()
+                pdf, pdf_warnings = render_pdf(
+                    html, base=_style_base(override), roots=_style_roots(override),
+                    charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
+                    limits=limits or Limits(), child=pdf_worker)
+                warnings += [f"PDF: {w}" for w in pdf_warnings]
+                files[stem.with_suffix(".pdf")] = pdf
+            if "html" in formats:
+                progress("Rendering HTML")
+                # anchors a reviewer can link to; charts inlined so the file stands alone
+                html = drawn.inline(page(self_links=True))
+                files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
+        if strict and warnings:
+            raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
+        progress("Writing files")
+        write_all(files)
     return BuildResult(report, list(files), warnings, time.perf_counter() - started)
 
 

@@ -14,6 +14,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,19 +33,38 @@ class Limits:
     megabytes: int = 2048
 
 
+@contextmanager
+def worker(wanted: bool = True) -> Iterator[subprocess.Popen[bytes] | None]:
+    """Start the PDF child now, so it imports WeasyPrint (~0.5 s) while the build loads the
+    data and draws charts; kill it on the way out if no job reached it."""
+    child = _start() if wanted else None
+    try:
+        yield child
+    finally:
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.communicate()
+
+
+def _start() -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-m", "reportgen._render_worker"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
 def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, bytes],
-               limits: Limits = Limits()) -> tuple[bytes, list[str]]:  # noqa: B008 - frozen
-    """Return the PDF bytes and WeasyPrint's warnings, made within the limits."""
+               limits: Limits = Limits(),  # noqa: B008 - frozen
+               child: subprocess.Popen[bytes] | None = None) -> tuple[bytes, list[str]]:
+    """Return the PDF bytes and WeasyPrint's warnings, made within the limits, by `child`
+    (from worker()) or by a child started now."""
     job = json.dumps({
         "html": html, "base": str(base), "roots": [str(r) for r in roots],
         "charts": {name: base64.b64encode(data).decode("ascii") for name, data in charts.items()},
-        "megabytes": limits.megabytes, "parent": os.getpid(),
+        "megabytes": limits.megabytes,
     }).encode("utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "reportgen._render_worker"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    child = child or _start()
     try:
         out, err = child.communicate(job, timeout=limits.seconds)
     except subprocess.TimeoutExpired:
