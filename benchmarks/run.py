@@ -86,19 +86,19 @@ pdf, _ = write_pdf(html, base=STYLES, roots=[STYLES], charts=charts.__getitem__)
 
 # Save the HTML and chart files that a build hands to WeasyPrint.
 CAPTURE = r"""
-import re, sys
+import sys
 from pathlib import Path
-import reportgen.pdf
+import reportgen.build
 from reportgen.build import build
 saved = Path(sys.argv[2])
-real = reportgen.pdf.write_pdf
-def capture(html, *, base, roots, charts=None):
+real = reportgen.build.render_pdf  # the build hands the sandboxed child the HTML and charts
+def capture(html, *, base, roots, charts, **kwargs):
     (saved / "report.html").write_text(html, encoding="utf-8")
     (saved / "charts").mkdir(exist_ok=True)
-    for name in sorted(set(re.findall(r'src="chart:([^"]+)"', html))):
-        (saved / "charts" / name).write_bytes(charts(name))
-    return real(html, base=base, roots=roots, charts=charts)
-reportgen.pdf.write_pdf = capture
+    for name, data in sorted(charts.items()):
+        (saved / "charts" / name).write_bytes(data)
+    return real(html, base=base, roots=roots, charts=charts, **kwargs)
+reportgen.build.render_pdf = capture
 if __name__ == "__main__":
     build(Path(sys.argv[1]), saved / "out", formats=("pdf",))
 """
