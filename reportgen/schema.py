@@ -28,10 +28,6 @@ from pydantic import (
 from .errors import Problem
 from .yamlread import Document
 
-PROGRESS_WORDS = ("Complete", "Good", "Review", "Action")
-UNITS = ("count", "percent", "currency", "number")
-ICONS = ("star", "tick", "circle", "triangle", "flag", "square", "diamond")
-
 
 def _text(value: str) -> str:
     if not value.strip():
