@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26" / "q1"
 
-TINY_PLAN = """\
+# The start of every test plan: a council and one outcome, its objectives to follow.
+PLAN_HEAD = """\
 council: Testshire County Council
 plan: Council Plan 2025-29
 year: 2025-26
@@ -19,6 +20,9 @@ outcomes:
     name: People
     title: Happy people
     objectives:
+"""
+
+TINY_PLAN = PLAN_HEAD + """\
       - id: SO-01
         title: First objective
         expected_completion: "2027-04"
@@ -41,15 +45,7 @@ outcomes:
 """
 
 # One outcome, one objective, one measure: for CLI, settings and diff tests.
-ONE_OBJECTIVE_PLAN = """\
-council: Testshire County Council
-plan: Council Plan 2025-29
-year: 2025-26
-outcomes:
-  - id: people
-    name: People
-    title: Healthy people
-    objectives:
+ONE_OBJECTIVE_PLAN = PLAN_HEAD + """\
       - id: SO-01
         title: Keep children safe
         expected_completion: "2027-04"
