@@ -19,7 +19,7 @@ from typing import Any
 from .errors import Problem
 from .yamlread import Document, Key
 
-FONT = Path(__file__).resolve().parent.parent / "styles" / "fonts" / "LiberationSans-Regular.ttf"
+FONT = Path(__file__).parent / "styles" / "fonts" / "LiberationSans-Regular.ttf"  # see render.py
 PLACEHOLDER = "[?]"
 # Joiners, variation selectors and other format characters are never drawn, so they need
 # no glyph; inside a run of undrawable characters (an emoji sequence) they go with it.

@@ -21,8 +21,11 @@ from .model import Report
 from .ratings import PROGRESS
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-STYLES = ROOT / "styles"
+# templates/ and styles/ live at the top of the repository, where a council edits them;
+# reportgen/templates and reportgen/styles are links to them, so that a wheel (a plain
+# `pip install`, as a council's CI does) carries them inside the package.
+TEMPLATES = (Path(__file__).parent / "templates").resolve()
+STYLES = (Path(__file__).parent / "styles").resolve()
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
