@@ -302,14 +302,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         status, path = request_file(self.server.root, self.requestline.split()[1])
         if path is None:
             return self._plain(status, "Bad request.\n" if status == 400 else "Not found.\n", body)
-        data = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", TYPES.get(path.suffix, "application/octet-stream"))
-        self.send_header("Content-Length", str(len(data)))
-        self._common_headers()
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+        self._send(200, TYPES.get(path.suffix, "application/octet-stream"), path.read_bytes(),
+                   body)
 
     def _common_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -318,9 +312,12 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
 
     def _plain(self, status: int, text: str, body: bool) -> None:
-        data = text.encode()
+        self._send(status, "text/plain; charset=utf-8", text.encode(), body)
+
+    def _send(self, status: int, content_type: str, data: bytes, body: bool) -> None:
+        """Send a whole response; HEAD (body False) gets the headers alone."""
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self._common_headers()
         self.end_headers()
