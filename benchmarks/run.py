@@ -78,7 +78,7 @@ print(json.dumps({"code": code, "seconds": seconds, "peak_mb": usage.ru_maxrss /
 FLOOR = r"""
 import sys
 from pathlib import Path
-from reportgen.pdf import write_pdf
+from reportgen.pdf.write import write_pdf
 saved, STYLES = Path(sys.argv[1]), Path(sys.argv[2])
 charts = {p.name: p.read_bytes() for p in (saved / "charts").iterdir()}
 html = (saved / "report.html").read_text(encoding="utf-8")
@@ -90,17 +90,17 @@ pdf, _ = write_pdf(html, base=STYLES, roots=[STYLES], charts=charts.__getitem__)
 CAPTURE = r"""
 import sys
 from pathlib import Path
-import reportgen.build
-from reportgen.build import build
+import reportgen.pipeline
+from reportgen.pipeline import build
 saved = Path(sys.argv[2])
-real = reportgen.build.render_pdf  # the build hands the sandboxed child the HTML and charts
+real = reportgen.pipeline.render_pdf  # the build hands the sandboxed child the HTML and charts
 def capture(html, *, base, roots, charts, **kwargs):
     (saved / "report.html").write_text(html, encoding="utf-8")
     (saved / "charts").mkdir(exist_ok=True)
     for name, data in sorted(charts.items()):
         (saved / "charts" / name).write_bytes(data)
     return real(html, base=base, roots=roots, charts=charts, **kwargs)
-reportgen.build.render_pdf = capture
+reportgen.pipeline.render_pdf = capture
 if __name__ == "__main__":
     build(Path(sys.argv[1]), saved / "out", formats=("pdf",))
 """
@@ -109,7 +109,7 @@ if __name__ == "__main__":
 PREVIEW = r"""
 import sys, time
 from pathlib import Path
-from reportgen.serve import DraftBuilder
+from reportgen.preview.draft import DraftBuilder
 quarter, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
 builder = DraftBuilder(quarter)

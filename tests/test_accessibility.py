@@ -17,11 +17,12 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from reportgen.build import build, output_stem, report_charts
-from reportgen.checkpdf import check_pdf
-from reportgen.cli import main
-from reportgen.pdfua import finish
-from reportgen.ratings import PROGRESS
+from reportgen.charts.report import report_charts
+from reportgen.commands.cli import main
+from reportgen.core.ratings import PROGRESS
+from reportgen.pdf.check import check_pdf
+from reportgen.pdf.pdfua import finish
+from reportgen.pipeline import build, output_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path("derbyshire/2025-26/q1")
@@ -128,7 +129,7 @@ def test_ratings_are_never_told_by_colour_alone(sample):
 
 def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
     """One copy of the sample, damaged in every way check-pdf looks for, checked once."""
-    from reportgen.pdfua import children, rows
+    from reportgen.pdf.pdfua import children, rows
 
     broken = tmp_path / "broken.pdf"
     with pikepdf.open(sample["first"].with_suffix(".pdf")) as pdf:
@@ -166,7 +167,7 @@ def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
 
 
 def _first(pdf: pikepdf.Pdf, kind: str) -> pikepdf.Dictionary:
-    from reportgen.pdfua import elements
+    from reportgen.pdf.pdfua import elements
 
     return next(e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == kind)
 
@@ -196,7 +197,7 @@ def test_finish_fixes_weasyprints_gaps(tmp_path):
     with pikepdf.open(tmp_path / "done.pdf") as pdf:
         table = _first(pdf, "/Table")
         assert str(table.A.Summary) == "A table"
-        from reportgen.pdfua import children, rows
+        from reportgen.pdf.pdfua import children, rows
 
         scopes = [str(c.A.Scope) for r in rows(table) for c in children(r) if c.S == "/TH"]
         assert scopes == ["/Column", "/Column", "/Row"]
@@ -207,7 +208,7 @@ def test_finish_fixes_weasyprints_gaps(tmp_path):
 def test_finish_joins_a_table_split_over_pages(tmp_path):
     import weasyprint
 
-    from reportgen.pdfua import children, elements, label_table_parts, rows
+    from reportgen.pdf.pdfua import children, elements, label_table_parts, rows
 
     body = "".join(f"<tr><th scope='row'>Row {i}</th><td>{i}</td></tr>" for i in range(60))
     html = SMALL.replace("<tr><th scope=\"row\">One</th><td>1</td></tr>", body)

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from conftest import SAMPLE
 from pypdf import PdfReader
 
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.pdf import FetchRefused, guarded_fetcher
-from reportgen.render import STYLES
+from reportgen.commands.cli import main
+from reportgen.core.resources import STYLES
+from reportgen.pdf.write import FetchRefused, guarded_fetcher
+from reportgen.pipeline import build
 
 
 @pytest.fixture(scope="module")

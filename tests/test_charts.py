@@ -1,4 +1,4 @@
-"""Tests for reportgen.charts: alt text, cache keys and real drawing."""
+"""Tests for reportgen.charts.spec: alt text, cache keys and real drawing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen.charts import (
+from reportgen.charts.draw import draw
+from reportgen.charts.spec import (
     STYLE_VERSION,
     Point,
     Slice,
@@ -21,7 +22,6 @@ from reportgen.charts import (
     Wheel,
     alt_text,
     chart_key,
-    draw,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,7 +267,7 @@ def test_draw_is_identical_in_a_fresh_process():
         "import sys, hashlib\n"
         "sys.path.insert(0, 'tests')\n"
         "from test_charts import PERCENT, WHEEL\n"
-        "from reportgen.charts import draw\n"
+        "from reportgen.charts.draw import draw\n"
         "for c in (WHEEL, PERCENT):\n"
         "    for f in ('svg', 'png'):\n"
         "        print(hashlib.sha256(draw(c, f)).hexdigest())\n"
@@ -315,7 +315,7 @@ def test_different_charts_draw_differently():
 # ---- cheap import --------------------------------------------------------
 
 def test_importing_charts_does_not_import_matplotlib():
-    code = "import reportgen.charts, sys; print('matplotlib' in sys.modules)"
+    code = "import reportgen.charts.spec, sys; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
@@ -325,7 +325,7 @@ def test_alt_text_and_key_do_not_import_matplotlib():
     code = (
         "import sys\n"
         "sys.path.insert(0, 'tests')\n"
-        "from reportgen.charts import Wheel, Slice, alt_text, chart_key\n"
+        "from reportgen.charts.spec import Wheel, Slice, alt_text, chart_key\n"
         "w = Wheel('Measures', (Slice('Good', 3, '#00703c'),))\n"
         "alt_text(w); chart_key(w)\n"
         "print('matplotlib' in sys.modules)\n"

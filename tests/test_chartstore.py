@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.build import build, default_quarter, report_charts
-from reportgen.charts import Slice, Wheel, chart_key, draw
-from reportgen.chartstore import FORMAT, ChartStore, cache_dir, cache_root
-from reportgen.cli import main
-from reportgen.load import load_quarter
+from reportgen.charts.draw import draw
+from reportgen.charts.report import report_charts
+from reportgen.charts.spec import Slice, Wheel, chart_key
+from reportgen.charts.store import FORMAT, ChartStore, cache_dir, cache_root
+from reportgen.commands.cli import main
+from reportgen.pipeline import build, default_quarter, load_report
 
 ROOT = Path(__file__).resolve().parents[1]
 QUARTER = default_quarter().resolve()
 STEM = "derbyshire-county-council-2025-26-q1"
-CHARTS = len({chart_key(c) for c in report_charts(load_quarter(QUARTER)).values()})
+CHARTS = len({chart_key(c) for c in report_charts(load_report(QUARTER)).values()})
 
 
 def outputs(directory: Path) -> dict[str, bytes]:
@@ -142,7 +143,7 @@ LEAN = """
 import sys
 from pathlib import Path
 from click.testing import CliRunner
-from reportgen.cli import main
+from reportgen.commands.cli import main
 args = {args!r}
 result = CliRunner().invoke(main, args)
 assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from reportgen.cli import main
+from reportgen.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = [ROOT / "docs/ci/github-actions.yml", ROOT / "docs/ci/gitlab-ci.yml"]

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from conftest import ONE_OBJECTIVE_PLAN
 
 from reportgen import __version__
-from reportgen.cli import main
-from reportgen.config import load_settings
-from reportgen.console import source_excerpt
-from reportgen.errors import Problem, UsageError
+from reportgen.commands.cli import main
+from reportgen.commands.console import source_excerpt
+from reportgen.core.errors import Problem, UsageError
+from reportgen.data.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ONE_OBJECTIVE_PLAN

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import charts
-from reportgen.palette import closest_pair, contrast, delta_e, lab, linear, simulate
-from reportgen.ratings import BUILT_IN, PROGRESS, scheme_from
+from reportgen.charts import draw as charts
+from reportgen.core.ratings import BUILT_IN, PROGRESS, scheme_from
+from reportgen.render.palette import closest_pair, contrast, delta_e, lab, linear, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 CSS = (ROOT / "styles" / "report.css").read_text(encoding="utf-8")

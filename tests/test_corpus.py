@@ -11,9 +11,8 @@ import pytest
 from corpus import expected, make_year, names
 from pypdf import PdfReader
 
-from reportgen.build import build
-from reportgen.errors import DataError
-from reportgen.load import load_quarter
+from reportgen.core.errors import DataError
+from reportgen.pipeline import build, load_report
 
 TABLE = expected()
 
@@ -34,11 +33,11 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.chdir(year)  # so messages name files as a service lead sees them
     if want["outcome"] == "error":
         with pytest.raises(DataError) as caught:
-            load_quarter(Path("q1"))
+            load_report(Path("q1"))
         assert _shown(caught.value.problems) == want["problems"]
         assert all(p.line >= 1 and p.column >= 1 for p in caught.value.problems)
     else:
-        report = load_quarter(Path("q1"))
+        report = load_report(Path("q1"))
         assert _shown(report.warnings) == want["problems"]
         got = {m.id: m.rating.label if m.rating else "none" for m in report.measures}
         assert got == want["ratings"]
@@ -63,7 +62,7 @@ def test_renders(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert not [w for w in result.warnings if w.startswith("PDF:")]
     reader = PdfReader(result.outputs[0])
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    report = load_quarter(Path("q1"))
+    report = load_report(Path("q1"))
     for o in report.objectives:
         for line in o.comment.splitlines():
             words = re.sub(r"^\d+\. ", "", line).split()

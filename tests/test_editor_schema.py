@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from reportgen.cli import main
-from reportgen.schema import SCHEMA_FILE, json_schema, schema_comment
+from reportgen.commands.cli import main
+from reportgen.data.schema import SCHEMA_FILE, json_schema, schema_comment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted((ROOT / "data" / "derbyshire").rglob("*.yaml"))  # these carry the modeline

@@ -10,15 +10,14 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from reportgen.build import default_quarter
-from reportgen.cli import main
-from reportgen.load import load_quarter
-from reportgen.tables import measure_table, objective_table, to_csv, to_xlsx
+from reportgen.commands.cli import main
+from reportgen.compute.tables import measure_table, objective_table, to_csv, to_xlsx
+from reportgen.pipeline import default_quarter, load_report
 
 
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
-    return load_quarter(default_quarter())
+    return load_report(default_quarter())
 
 
 def test_csv_to_stdout_is_the_measures_table() -> None:

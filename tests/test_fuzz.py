@@ -13,9 +13,9 @@ from corpus import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.errors import DataError
-from reportgen.load import load_quarter
-from reportgen.render import ROOT
+from reportgen.core.errors import DataError
+from reportgen.core.resources import ROOT
+from reportgen.pipeline import load_report
 
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
 SAMPLE_FILES = ["plan.yaml", *(f"q1/{p.name}" for p in sorted((SAMPLE / "q1").glob("*.yaml")))]
@@ -35,7 +35,7 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), deadli
 
 def _check(quarter: Path) -> None:
     try:
-        load_quarter(quarter)
+        load_report(quarter)
     except DataError as exc:
         assert exc.problems
         for problem in exc.problems:

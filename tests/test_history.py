@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.cli import main
-from reportgen.errors import DataError
-from reportgen.load import load_quarter
+from reportgen.commands.cli import main
+from reportgen.core.errors import DataError
+from reportgen.pipeline import load_report
 
 PLAN = """council: Testshire County Council
 plan: Test Plan
@@ -52,7 +52,7 @@ def test_same_quarter_of_earlier_years_fills_history(root: Path) -> None:
     quarter(root, "2023-24", 1, "measures:\n  visits:\n    value: 90\n")
     quarter(root, "2024-25", 1, "measures:\n  visits:\n    value: 100\n")
     now = quarter(root, "2025-26", 1, "measures:\n  visits:\n    value: 120\n")
-    measure = load_quarter(now).measures[0]
+    measure = load_report(now).measures[0]
     assert {year: str(q.value) for year, q in measure.history.items()} == {
         "2023-24": "90", "2024-25": "100"}
 
@@ -61,7 +61,7 @@ def test_typed_history_is_used_where_no_directory_holds_that_year(root: Path) ->
     quarter(root, "2024-25", 1, "measures:\n  visits:\n    value: 100\n")
     now = quarter(root, "2025-26", 1, "measures:\n  visits:\n    value: 120\n    history:\n"
                                       "      2023-24: 80\n      2024-25: 100\n")
-    report = load_quarter(now)
+    report = load_report(now)
     assert {y: str(q.value) for y, q in report.measures[0].history.items()} == {
         "2023-24": "80", "2024-25": "100"}
     assert report.warnings == []  # typed and directory agree: nothing to report
@@ -72,7 +72,7 @@ def test_disagreeing_history_names_both_places(root: Path) -> None:
     now = quarter(root, "2025-26", 1, "measures:\n  visits:\n    value: 120\n    history:\n"
                                       "      2024-25: 99\n")
     with pytest.raises(DataError) as caught:
-        load_quarter(now)
+        load_report(now)
     assert [str(p) for p in caught.value.problems] == [
         "data/t/2025-26/q1/a.yaml:5:16 measures.visits.history.2024-25: history 2024-25 is 99 "
         "here (data/t/2025-26/q1/a.yaml:5) but data/t/2024-25/q1/a.yaml:3 has 100: correct one "
@@ -90,7 +90,7 @@ def test_previous_quarter_gives_previous_progress_and_rating(root: Path) -> None
     (now / "report.yaml").write_text("quarter: 2\n")
     (now / "a.yaml").write_text("objectives:\n  SO-01:\n    progress: Good\n"
                                 "measures:\n  visits:\n    value: 210\n    target: 200\n")
-    report = load_quarter(now)
+    report = load_report(now)
     assert report.objectives[0].previous.label == "Review"
     assert report.measures[0].previous_rating.label == "Action"  # 80 against 100: -20%
     assert report.measures[0].rating.label == "Good"

@@ -21,8 +21,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from reportgen.build import build
-from reportgen.render import ROOT
+from reportgen.core.resources import ROOT
+from reportgen.pipeline import build
 
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from corpus import make_year
 
-from reportgen.cli import main
-from reportgen.render import STYLES
+from reportgen.commands.cli import main
+from reportgen.core.resources import STYLES
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_strict_fails_on_a_weasyprint_warning(small_year: Path, council: Path,
 
 def test_the_render_worker_imports_only_what_weasyprint_needs() -> None:
     heavy = ("matplotlib", "jinja2", "pydantic", "yaml", "markdown", "nh3", "click", "fontTools")
-    code = ("import sys, reportgen._render_worker, reportgen.pdf; "
+    code = ("import sys, reportgen.pdf.worker, reportgen.pdf.write; "
             f"print([m for m in sys.modules if m.split('.')[0] in {heavy!r}])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

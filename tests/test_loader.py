@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import DataError
-from reportgen.load import load_quarter
+from reportgen.core.errors import DataError
+from reportgen.pipeline import load_report
 
 
 def problems(quarter_dir: Path) -> list[str]:
     """Return the problems of a quarter as 'file:line:col path: message', file names only."""
     with pytest.raises(DataError) as caught:
-        load_quarter(quarter_dir)
+        load_report(quarter_dir)
     return [str(p).removeprefix(str(Path(p.file).parent) + "/")
             for p in caught.value.problems]
 
 
 def loaded(quarter_dir: Path):
-    return load_quarter(quarter_dir)
+    return load_report(quarter_dir)
 
 
 def test_the_issue_example_not_a_number(quarter) -> None:
@@ -170,7 +170,7 @@ def test_ambiguous_or_wrong_values_are_errors_not_guesses(quarter, typed, messag
 
 
 def test_currency_values(quarter) -> None:
-    from reportgen.numbers import format, parse
+    from reportgen.core.numbers import format, parse
 
     assert format(parse("£1,915,500", "currency"), "currency") == "£1,915,500"
     with pytest.raises(ValueError, match="has a £ sign"):

@@ -15,10 +15,10 @@ import pytest
 from corpus import make_year
 from pypdf import PdfReader
 
-from reportgen.build import build
-from reportgen.errors import DataError, RenderError
-from reportgen.output import remove_stale
-from reportgen.sandbox import Limits
+from reportgen.core.errors import DataError, RenderError
+from reportgen.core.output import remove_stale
+from reportgen.pdf.sandbox import Limits
+from reportgen.pipeline import build
 
 STEM = "testshire-county-council-2025-26-q1"
 

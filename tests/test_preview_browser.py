@@ -38,7 +38,9 @@ if _missing() and os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-from reportgen.serve import DraftBuilder, Preview, PreviewServer, run, watch_changes  # noqa: E402
+from reportgen.preview.draft import DraftBuilder, Preview  # noqa: E402
+from reportgen.preview.server import PreviewServer  # noqa: E402
+from reportgen.preview.watch import run, watch_changes  # noqa: E402
 
 WAIT_MS = 10_000  # "within a few seconds", with room for a busy 2-core CI machine
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.numbers import Quantity, parse
-from reportgen.ratings import scheme_from
+from reportgen.core.numbers import Quantity, parse
+from reportgen.core.ratings import scheme_from
 
 DERBYSHIRE = scheme_from("strong-good-review-action")
 DERBY = scheme_from("blue-green-amber-red")
@@ -85,11 +85,11 @@ def test_key_descriptions_come_from_the_thresholds() -> None:
 
 
 def test_custom_scheme_labels_colours_and_icons() -> None:
-    from reportgen.schema import SchemeSpec
+    from reportgen.data.schema import SchemeSpec
 
     scheme = scheme_from(SchemeSpec.model_validate({"name": "Ours", "bands": [
         {"label": "Ahead", "when": "> 0", "colour": "#112233", "icon": "diamond"},
-        {"label": "Behind", "colour": "#445566", "icon": "square"}]}))
+        {"label": "Behind", "colour": "#445566", "icon": "square"}]}).model_dump())
     assert rate(scheme, "101", "100") == "Ahead"
     assert rate(scheme, "100", "100") == "Behind"
     assert scheme.bands[0].colour == "#112233" and scheme.bands[1].icon == "square"

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import ONE_OBJECTIVE_PLAN
 
-from reportgen.cli import main
-from reportgen.diff import compare, parse_revs, word_diff
-from reportgen.errors import UsageError
-from reportgen.load import load_quarter
+from reportgen.commands.cli import main
+from reportgen.compute.diff import compare, word_diff
+from reportgen.core.errors import UsageError
+from reportgen.data.git import parse_revs
+from reportgen.pipeline import load_report
 
 PLAN = ONE_OBJECTIVE_PLAN + "{extra}"
 EXTRA = """\
@@ -55,8 +56,8 @@ def quarter(root: Path, **changes: str) -> Path:
 
 def changes_between(tmp_path: Path, **changed: str) -> list[tuple[str, str, str, str | None,
                                                                     str | None]]:
-    old = load_quarter(quarter(tmp_path / "old"))
-    new = load_quarter(quarter(tmp_path / "new", **changed))
+    old = load_report(quarter(tmp_path / "old"))
+    new = load_report(quarter(tmp_path / "new", **changed))
     return [(c.section, c.id, c.field, c.old, c.new) for c in compare(old, new)]
 
 
@@ -84,8 +85,8 @@ def test_a_target_change_is_listed_and_numbers_compare_as_printed(tmp_path: Path
 
 
 def test_a_comment_change_is_a_word_diff(tmp_path: Path) -> None:
-    found = compare(load_quarter(quarter(tmp_path / "old")),
-                    load_quarter(quarter(tmp_path / "new",
+    found = compare(load_report(quarter(tmp_path / "old")),
+                    load_report(quarter(tmp_path / "new",
                                          comment="The strategy is finished and agreed.")))
     assert [(c.section, c.id, c.field) for c in found] == [("text", "SO-01", "comment")]
     assert found[0].words == [("=", "The strategy is"), ("-", "drafted"), ("+", "finished"),
@@ -100,8 +101,8 @@ def test_items_added_and_removed(tmp_path: Path) -> None:
     assert changes_between(tmp_path, extra=EXTRA) == [
         ("added", "SO-02", "objective", None, None),
         ("added", "potholes", "measure", None, None)]
-    old = load_quarter(quarter(tmp_path / "a", extra=EXTRA))
-    new = load_quarter(quarter(tmp_path / "b"))
+    old = load_report(quarter(tmp_path / "a", extra=EXTRA))
+    new = load_report(quarter(tmp_path / "b"))
     assert [(c.section, c.item, c.id) for c in compare(old, new)] == [
         ("removed", "objective", "SO-02"), ("removed", "measure", "potholes")]
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE
 
-from reportgen.cli import main
-from reportgen.load import load_quarter
+from reportgen.commands.cli import main
+from reportgen.pipeline import load_report
 
 # Report 001's "Latest Performance against target" column, row by row, as printed.
 PRINTED_RATINGS = {
@@ -94,7 +94,7 @@ def test_export_contract(exported: dict) -> None:
 
 
 def test_values_print_as_in_001() -> None:
-    report = load_quarter(SAMPLE)
+    report = load_report(SAMPLE)
     printed = {m.id: m.text(m.value) for m in report.measures}
     assert printed["supported-bus-passengers"] == "761,454"
     assert printed["land-buildings-disposals"] == "£7,722,500"

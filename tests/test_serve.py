@@ -1,4 +1,4 @@
-"""Tests for the live preview (reportgen.serve): the rebuild loop in-process, the draft
+"""Tests for the live preview (reportgen.preview.server): the rebuild loop in-process, the draft
 builder's chart memo, and the server's refusals over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
@@ -17,19 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build
-from reportgen.errors import DataError, Problem, UsageError
-from reportgen.render import environment
-from reportgen.serve import (
-    Built,
-    DraftBuilder,
-    Preview,
-    PreviewServer,
-    is_loopback,
-    request_file,
-    run,
-    watch_changes,
-)
+from reportgen.core.errors import DataError, Problem, UsageError
+from reportgen.pipeline import build
+from reportgen.preview.draft import Built, DraftBuilder, Preview
+from reportgen.preview.server import PreviewServer, is_loopback, request_file
+from reportgen.preview.watch import run, watch_changes
+from reportgen.render.html import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
@@ -228,8 +221,8 @@ def test_watcher_sees_the_quarter_and_plan_but_not_other_quarters(tmp_path: Path
 
 
 def test_preview_never_imports_weasyprint() -> None:
-    code = ("import sys; from reportgen.build import default_quarter; "
-            "from reportgen.serve import DraftBuilder; DraftBuilder(default_quarter())(); "
+    code = ("import sys; from reportgen.pipeline import default_quarter; "
+            "from reportgen.preview.draft import DraftBuilder; DraftBuilder(default_quarter())(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pydyf')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
@@ -337,7 +330,7 @@ def test_request_file_stays_inside_the_root(tmp_path: Path) -> None:
 def test_cli_refuses_a_directory_that_is_not_a_quarter(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from reportgen.cli import main
+    from reportgen.commands.cli import main
 
     result = CliRunner().invoke(main, ["preview", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2

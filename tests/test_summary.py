@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.summary import objectives_sentence, percentages
+from reportgen.compute.summary import objectives_sentence, percentages
 
 
 def quarter_with(quarter, progress: list[str | None]):
-    from reportgen.load import load_quarter
+    from reportgen.pipeline import load_report
 
     plan_objectives = "".join(
         f"      - id: SO-{i:02d}\n        title: Objective {i}\n"
@@ -18,7 +18,7 @@ def quarter_with(quarter, progress: list[str | None]):
             "  - id: people\n    name: People\n    title: T\n    objectives:\n" + plan_objectives)
     update = "objectives:\n" + "".join(
         f"  SO-{i:02d}:\n    progress: {p}\n" for i, p in enumerate(progress, 1) if p)
-    return load_quarter(quarter({"u.yaml": update}, plan=plan))
+    return load_report(quarter({"u.yaml": update}, plan=plan))
 
 
 def test_the_sentence_of_report_001(quarter) -> None:

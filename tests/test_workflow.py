@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.build import build
-from reportgen.cli import main
-from reportgen.load import load_quarter
+from reportgen.commands.cli import main
+from reportgen.pipeline import build, load_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data/derbyshire/2025-26"
@@ -39,8 +38,8 @@ def test_new_quarter_keeps_files_and_ids_and_clears_updates(year: Path) -> None:
     assert "  supported-bus-passengers:\n    value:  # to fill, or no_data: the reason\n" \
            "    target: 650,000\n" in place  # the target is kept within the year
     assert "history" not in place and "Climate Change Strategy" not in place
-    report = load_quarter(year / "q2")
-    before = load_quarter(year / "q1")
+    report = load_report(year / "q2")
+    before = load_report(year / "q1")
     assert report.quarter == 2
     assert [o.id for o in report.objectives] == [o.id for o in before.objectives]
     assert {o.progress.label for o in report.objectives} == {"Awaiting update"}
@@ -63,7 +62,7 @@ def test_new_quarter_into_a_new_year_copies_the_plan_and_clears_targets(year: Pa
     assert "update it for 2026-27" in result.output
     assert "year: 2026-27\n" in (target.parent / "plan.yaml").read_text()
     assert "    target:  # to fill: the 2026-27 target\n" in (target / "place.yaml").read_text()
-    report = load_quarter(target)
+    report = load_report(target)
     assert (report.year, report.quarter) == ("2026-27", 1)
     # the copy's plan already exists now: a second quarter of that year does not copy it
     again = run("new-quarter", str(target), str(target.parent / "q2"))

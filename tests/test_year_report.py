@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.build import build
+from reportgen.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,0 +1,451 @@
+"""Draw the charts of charts.spec with Matplotlib, imported on first use only.
+
+Drawing uses matplotlib's object API (``Figure`` + ``FigureCanvasAgg``), never
+pyplot, and sets its rcParams only inside ``matplotlib.rc_context`` for the
+duration of one call. That is safe in worker processes; it is not safe to call
+:func:`draw` from several threads of one process at once (rcParams are global).
+
+Output is reproducible: the same chart gives the same bytes on every call
+(fixed SVG hash salt, no dates or software versions in the metadata, fixed
+margins rather than tight layout). Text in SVGs is kept as paths, so the PDF
+needs no extra font for charts.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+from reportgen.charts.spec import Bars, Chart, Trend, Wheel, shown_slices
+
+FONT_FAMILY = ["Liberation Sans", "Arial", "DejaVu Sans"]
+PNG_DPI = 150
+
+# Colours chosen here (colours of ratings are passed in). All have at least
+# 3:1 contrast against white.
+TEXT = "#0b0c0c"        # main text, value labels, the total      (19.6:1)
+AXIS = "#505a5f"        # axes, ticks, secondary text             (7.0:1)
+EARLIER = "#6f777b"     # bars of earlier years, the empty ring   (4.6:1)
+TARGET = "#0b0c0c"      # target line, dashed                     (19.6:1)
+BENCHMARK = "#4c2c92"   # benchmark line, dotted                  (10.6:1)
+BACKGROUND = "white"
+
+# Figure sizes in inches.
+WHEEL_SIZE = (3.2, 1.9)
+TREND_SIZE = (3.4, 2.0)
+
+
+_mpl = None
+
+
+def _matplotlib():
+    """Import matplotlib once, on first use, without pyplot."""
+    global _mpl
+    if _mpl is None:
+        import logging
+
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.lines import Line2D
+        from matplotlib.textpath import text_to_path
+
+        # "findfont: Font family 'Arial' not found" on machines without it.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+        class _NS:
+            pass
+
+        ns = _NS()
+        ns.matplotlib = matplotlib
+        ns.FigureCanvasAgg = FigureCanvasAgg
+        ns.Figure = Figure
+        ns.FontProperties = FontProperties
+        ns.Line2D = Line2D
+        ns.text_to_path = text_to_path
+        _mpl = ns
+    return _mpl
+
+
+def _rc() -> dict:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT_FAMILY,
+        "font.size": 7,
+        "text.color": TEXT,
+        "axes.edgecolor": AXIS,
+        "axes.labelcolor": AXIS,
+        "axes.linewidth": 0.6,
+        "xtick.color": AXIS,
+        "ytick.color": AXIS,
+        "xtick.labelcolor": AXIS,
+        "ytick.labelcolor": AXIS,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "xtick.major.size": 2.5,
+        "ytick.major.size": 2.5,
+        "xtick.major.pad": 2.5,
+        "ytick.major.pad": 2.0,
+        "legend.fontsize": 7,
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "reportgen",
+        "svg.image_inline": True,
+        "figure.facecolor": BACKGROUND,
+        "savefig.facecolor": BACKGROUND,
+        "savefig.edgecolor": BACKGROUND,
+        "savefig.transparent": False,
+        "path.simplify": True,
+    }
+
+
+def _esc(text: str) -> str:
+    """Stop matplotlib reading "$...$" in labels as mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def _text_width(mpl, text: str, size: float) -> float:
+    """Width of text in points at the given size, without drawing."""
+    return _measure(str(text), float(size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _measure(text: str, size: float) -> float:
+    mpl = _matplotlib()
+    prop = mpl.FontProperties(family=FONT_FAMILY, size=size)
+    width, _, _ = mpl.text_to_path.get_text_width_height_descent(
+        _esc(text), prop, ismath=False
+    )
+    return width
+
+
+def draw(chart: Chart, fmt: str = "svg") -> bytes:
+    """Draw the chart and return the file's bytes ("svg" or "png")."""
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"unknown chart format {fmt!r}: use 'svg' or 'png'")
+    if not isinstance(chart, (Wheel, Trend, Bars)):
+        raise TypeError(f"not a chart: {chart!r}")
+    mpl = _matplotlib()
+    import io
+
+    with mpl.matplotlib.rc_context(_rc()):
+        if isinstance(chart, Wheel):
+            fig = _draw_wheel(mpl, chart)
+        elif isinstance(chart, Bars):
+            fig = _draw_bars(mpl, chart)
+        else:
+            fig = _draw_trend(mpl, chart)
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg",
+                        metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", dpi=PNG_DPI,
+                        metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _new_figure(mpl, size):
+    fig = mpl.Figure(figsize=size, dpi=100)
+    mpl.FigureCanvasAgg(fig)
+    return fig
+
+
+# ---- status wheel --------------------------------------------------------
+
+def _draw_wheel(mpl, wheel: Wheel):
+    width_in, height_in = WHEEL_SIZE
+    fig = _new_figure(mpl, WHEEL_SIZE)
+
+    # The donut: a square axes on the left, fixed in inches.
+    donut = 1.66
+    left, bottom = 0.06, (height_in - donut) / 2
+    ax = fig.add_axes((left / width_in, bottom / height_in,
+                       donut / width_in, donut / height_in))
+    ax.set_axis_off()
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+
+    shown = shown_slices(wheel)
+    total = sum(s.count for s in shown)
+    ring = 0.32
+    if shown:
+        counts = [s.count for s in shown]
+        colours = [s.colour for s in shown]
+        edge = 1.0 if len(shown) > 1 else 0.0
+        ax.pie(counts, colors=colours, startangle=90, counterclock=False,
+               radius=1.0, normalize=True,
+               wedgeprops={"width": ring, "edgecolor": BACKGROUND,
+                           "linewidth": edge})
+    else:
+        # Nothing to show: an outlined, unfilled ring.
+        ax.pie([1], colors=[BACKGROUND], startangle=90, radius=1.0,
+               wedgeprops={"width": ring, "edgecolor": EARLIER,
+                           "linewidth": 1.0})
+    # ax.pie resets limits and aspect; put them back.
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+
+    total_text = f"{total:,}"
+    size = 18 if len(total_text) <= 3 else (15 if len(total_text) <= 5 else 12)
+    ax.text(0, 0.10, total_text, ha="center", va="center", fontsize=size,
+            fontweight="bold", color=TEXT)
+    ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
+            fontsize=7, color=AXIS)
+
+    # The legend: one row per non-zero slice, right of the donut, drawn
+    # by hand (cheaper than matplotlib's Legend and laid out exactly).
+    if shown:
+        labels = [f"{s.label}: {s.count:,}" for s in shown]
+        legend_left = left + donut + 0.12            # inches
+        marker = 6.0                                  # points
+        marker_room = marker + 4.5                    # marker + gap, points
+        room = (width_in - legend_left - 0.05) * 72   # points
+        widest = max(_text_width(mpl, lab, 8) for lab in labels)
+        fontsize = 8 if widest + marker_room <= room else 7
+        row = fontsize * 1.6 / 72                     # inches
+        first = height_in / 2 + row * (len(shown) - 1) / 2
+        inches = fig.dpi_scale_trans
+        for i, (sl, lab) in enumerate(zip(shown, labels, strict=True)):
+            y = first - i * row
+            fig.add_artist(mpl.Line2D(
+                [legend_left + marker / 144], [y], transform=inches,
+                linestyle="none", marker="s", markersize=marker,
+                markerfacecolor=sl.colour, markeredgecolor=sl.colour))
+            fig.text(legend_left + marker_room / 72, y, _esc(lab),
+                     transform=inches, ha="left", va="center_baseline",
+                     fontsize=fontsize, color=TEXT)
+    return fig
+
+
+# ---- trend panel ---------------------------------------------------------
+
+def _decimals(step: float) -> int:
+    if step <= 0 or not math.isfinite(step) or step >= 1:
+        return 0
+    return min(6, max(0, -math.floor(math.log10(step) + 1e-9)))
+
+
+def _formatter(unit: str, decimals: int):
+    def fmt(value: float) -> str:
+        if abs(value) < 10 ** -(decimals + 1):
+            value = 0.0
+        sign = "-" if value < 0 else ""
+        body = f"{abs(value):,.{decimals}f}"
+        if unit == "percent":
+            return f"{sign}{body}%"
+        if unit == "currency":
+            return f"{sign}£{body}"
+        return f"{sign}{body}"
+    return fmt
+
+
+def _y_range(trend: Trend) -> tuple[float, float, list[float]]:
+    """Axis limits and tick positions. Bars grow from 0, so 0 is always in
+    range; negative values only for the "number" unit."""
+    from matplotlib.ticker import MaxNLocator
+
+    values = [float(p.value) for p in trend.points]
+    for extra in (trend.target, trend.benchmark):
+        if extra is not None:
+            values.append(float(extra.value))
+    values = [v for v in values if math.isfinite(v)] or [0.0]
+    hi_data = max(0.0, max(values))
+    lo_data = min(0.0, min(values))
+    if trend.unit in ("count", "percent", "currency"):
+        lo_data = min(lo_data, 0.0)
+    span = hi_data - lo_data
+    if span == 0:
+        span = 1.0 if trend.unit != "percent" else 10.0
+        hi_data = lo_data + span
+    # Room above (and below, for negatives) for the value labels.
+    hi = hi_data + 0.16 * span if hi_data > 0 else 0.0
+    lo = lo_data - 0.16 * span if lo_data < 0 else 0.0
+    if hi == lo:
+        hi = 1.0
+    locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10],
+                          integer=trend.unit == "count")
+    ticks = [t for t in locator.tick_values(lo, hi)
+             if lo - 1e-9 * span <= t <= hi + 1e-9 * span]
+    return lo, hi, ticks
+
+
+def _draw_trend(mpl, trend: Trend):
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    width_in, height_in = TREND_SIZE
+    fig = _new_figure(mpl, TREND_SIZE)
+
+    lo, hi, ticks = _y_range(trend)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    fmt = _formatter(trend.unit, _decimals(step))
+    tick_labels = [fmt(t) for t in ticks]
+
+    # Fixed margins, the left one sized to the widest y tick label.
+    widest = max((_text_width(mpl, s, 7) for s in tick_labels), default=0)
+    left_in = 0.08 + (widest + 2.5 + 2.0 + 2) / 72
+    right_in = 0.08
+    top_in = 0.08
+    bottom_in = 0.42  # x tick labels and a one-row legend of lines
+    fig.subplots_adjust(left=left_in / width_in,
+                        right=1 - right_in / width_in,
+                        bottom=bottom_in / height_in,
+                        top=1 - top_in / height_in)
+    ax = fig.add_subplot()
+
+    n = len(trend.points)
+    slots = max(n, 4)  # keep bars the same width on every panel
+    pad = (slots - n) / 2
+    ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
+    ax.set_ylim(lo, hi)
+
+    xs = list(range(n))
+    values = [float(p.value) for p in trend.points]
+    colours = [EARLIER] * (n - 1) + [trend.colour] if n else []
+    ax.bar(xs, values, width=0.62, color=colours, linewidth=0, zorder=2)
+
+    # Value labels above (or below, if negative) each bar. A label that
+    # would sit on a target or benchmark line moves past the line; it also
+    # has a white patch behind it, so nothing runs through the digits.
+    axes_h_pt = (height_in - bottom_in - top_in) * 72
+    axes_w_pt = (width_in - left_in - right_in) * 72
+    per_pt = (hi - lo) / axes_h_pt          # data units per point
+    label_size = 7.0
+    widest_label = max((_text_width(mpl, p.text, 7) for p in trend.points),
+                       default=0)
+    room = axes_w_pt / slots - 5            # keep 5 pt between labels
+    if widest_label > room:                 # long currency values, 5 bars
+        label_size = max(6.0, 7.0 * room / widest_label)
+    label_h = (label_size * 1.25 + 3) * per_pt
+    gap = 2.0                               # points between bar and label
+    lines = [float(x.value) for x in (trend.target, trend.benchmark)
+             if x is not None and math.isfinite(float(x.value))]
+    top_needed, bottom_needed = hi, lo
+    for x, p, v in zip(xs, trend.points, values, strict=True):
+        up = v >= 0
+        base = v
+        for _ in range(len(lines) + 1):
+            moved = False
+            for line in lines:
+                if up and base - per_pt < line <= base + label_h + gap * per_pt:
+                    base, moved = line + per_pt, True
+                elif not up and base - label_h - gap * per_pt <= line < base + per_pt:
+                    base, moved = line - per_pt, True
+            if not moved:
+                break
+        if up:
+            top_needed = max(top_needed, base + label_h + gap * per_pt)
+        else:
+            bottom_needed = min(bottom_needed, base - label_h - gap * per_pt)
+        ax.annotate(_esc(p.text), xy=(x, base),
+                    xytext=(0, gap if up else -gap),
+                    textcoords="offset points", ha="center",
+                    va="bottom" if up else "top", fontsize=label_size,
+                    color=TEXT, zorder=5,
+                    bbox={"boxstyle": "square,pad=0.12",
+                          "facecolor": BACKGROUND, "edgecolor": "none"},
+                    annotation_clip=False)
+    if (top_needed, bottom_needed) != (hi, lo):
+        ax.set_ylim(bottom_needed, top_needed)
+
+    keys = []  # (label, line style) for the key below the chart
+    if trend.target is not None:
+        style = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
+        ax.axhline(float(trend.target.value), zorder=3, **style)
+        keys.append((f"Target {trend.target.text}", style))
+    if trend.benchmark is not None:
+        style = {"color": BENCHMARK, "linestyle": (0, (1, 1.3)),
+                 "linewidth": 1.6}
+        ax.axhline(float(trend.benchmark.value), zorder=3, **style)
+        keys.append((f"Benchmark {trend.benchmark.text}", style))
+    if lo < 0:
+        ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
+
+    ax.set_xticks(xs)
+    ax.set_xticklabels([_esc(p.label) for p in trend.points])
+    ax.tick_params(axis="x", length=0)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if lo < 0:
+        ax.spines["bottom"].set_visible(False)
+
+    # The key, drawn by hand in one centred row under the x tick labels.
+    if keys:
+        size = 7.0
+        handle, gap, spacing = 20.0, 4.0, 14.0   # points
+        widths = [_text_width(mpl, label, size) for label, _ in keys]
+        total = sum(handle + gap + w for w in widths) + spacing * (len(keys) - 1)
+        x = (width_in * 72 - total) / 2 / 72     # inches
+        y = 0.10
+        inches = fig.dpi_scale_trans
+        for (label, style), w in zip(keys, widths, strict=True):
+            fig.add_artist(mpl.Line2D([x, x + handle / 72], [y, y],
+                                      transform=inches, **style))
+            fig.text(x + (handle + gap) / 72, y, _esc(label),
+                     transform=inches, ha="left", va="center_baseline",
+                     fontsize=size, color=TEXT)
+            x += (handle + gap + w + spacing) / 72
+    return fig
+
+
+
+BARS_SIZE = (3.6, 2.0)
+
+
+def _draw_bars(mpl, bars: Bars):
+    """One stacked bar per quarter, the count in each segment, the total on top; a
+    hand-drawn key on the right (as the wheel's)."""
+    from matplotlib.ticker import MaxNLocator
+
+    width_in, height_in = BARS_SIZE
+    fig = _new_figure(mpl, BARS_SIZE)
+    shown = [s for s in bars.series if any(s.counts)]
+    key_w = 0.2 + max((_text_width(mpl, s.label, 7) for s in shown), default=0) / 72
+    left_in, bottom_in, top_in = 0.3, 0.22, 0.1
+    fig.subplots_adjust(left=left_in / width_in, right=1 - (key_w + 0.12) / width_in,
+                        bottom=bottom_in / height_in, top=1 - top_in / height_in)
+    ax = fig.add_subplot()
+    xs = list(range(len(bars.categories)))
+    totals = [sum(s.counts[i] or 0 for s in bars.series) for i in xs]
+    top = max(totals, default=0) or 1
+    for series in shown:
+        bottoms = [sum(s.counts[i] or 0 for s in bars.series[:bars.series.index(series)])
+                   for i in xs]
+        heights = [series.counts[i] or 0 for i in xs]
+        ax.bar(xs, heights, bottom=bottoms, width=0.6, color=series.colour,
+               edgecolor=BACKGROUND, linewidth=0.6, zorder=2)
+        for x, b, h in zip(xs, bottoms, heights, strict=True):
+            if h and h / top > 0.07:  # a number only where it fits inside its segment
+                ax.text(x, b + h / 2, f"{h}", ha="center", va="center", fontsize=6.5,
+                        color="white", fontweight="bold", zorder=3)
+    for x, total in zip(xs, totals, strict=True):
+        reported = any(s.counts[x] is not None for s in bars.series)
+        ax.text(x, total + top * 0.03, f"{total}" if reported else "not yet",
+                ha="center", va="bottom", fontsize=7 if reported else 6,
+                color=TEXT if reported else AXIS)
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xlim(-0.6, len(xs) - 0.4)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.set_xticks(xs)
+    ax.set_xticklabels([_esc(c) for c in bars.categories])
+    ax.tick_params(axis="x", length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    inches = fig.dpi_scale_trans
+    row = 7 * 1.6 / 72
+    first = height_in / 2 + row * (len(shown) - 1) / 2
+    x0 = width_in - key_w - 0.02
+    for i, series in enumerate(reversed(shown)):  # as stacked: the best at the bottom
+        y = first - i * row
+        fig.add_artist(mpl.Line2D([x0 + 3 / 72], [y], transform=inches, linestyle="none",
+                                  marker="s", markersize=6, markerfacecolor=series.colour,
+                                  markeredgecolor=series.colour))
+        fig.text(x0 + 10.5 / 72, y, _esc(series.label), transform=inches, ha="left",
+                 va="center_baseline", fontsize=7, color=TEXT)
+    return fig

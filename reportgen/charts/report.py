@@ -1,0 +1,49 @@
+"""Which charts a report shows, by their place in it: status wheels overall and per outcome,
+a trend panel per measure, and the year so far as stacked bars."""
+
+from __future__ import annotations
+
+from reportgen.charts.spec import Bars, Chart, Point, Series, Slice, Trend, Wheel
+from reportgen.compute import trends
+from reportgen.compute.summary import progress_counts, rating_counts
+from reportgen.core.model import Measure, Report
+
+
+def report_charts(report: Report) -> dict[str, Chart]:
+    """Return every chart the report shows, by its place: overall and per outcome wheels,
+    and a trend for each measure with a value and at least one earlier year."""
+    out: dict[str, Chart] = {}
+    groups = [("overall", report.objectives, report.measures)] + [
+        (o.id, o.objectives, o.measures) for o in report.outcomes]
+    for key, objectives, measures in groups:
+        out[f"{key}-objectives"] = Wheel("Objectives", tuple(
+            Slice(c.label, c.count, c.colour) for c in progress_counts(objectives)))
+        rated = rating_counts(measures, report.scheme)
+        if any(c.count for c in rated):
+            out[f"{key}-measures"] = Wheel("Measures", tuple(
+                Slice(c.label, c.count, c.colour) for c in rated))
+    for m in report.measures:
+        if m.value is not None and m.history:
+            out[f"trend-{m.id}"] = trend(report, m)
+    for kind in ("objectives", "measures"):  # the year so far, quarter by quarter
+        out[f"year-{kind}"] = year_chart(report, kind)
+    return out
+
+
+def trend(report: Report, m: Measure) -> Trend:
+    """Return the trend panel of one measure: earlier years, then the latest value."""
+    assert m.value is not None  # noqa: S101 - report_charts asks only for measures with one
+    points = [Point(year, float(q), m.text(q)) for year, q in sorted(m.history.items())]
+    points.append(Point(report.year, float(m.value), m.text(m.value)))
+    target = Point(report.year, float(m.target), m.text(m.target)) if m.target else None
+    benchmark = (Point(m.benchmark_group or "Benchmark", float(m.benchmark),
+                       m.text(m.benchmark)) if m.benchmark else None)
+    colour = m.rating.colour if m.rating else "#505a5f"
+    return Trend(m.title, tuple(points[-5:]), target, benchmark, m.unit, colour)
+
+
+def year_chart(report: Report, kind: str) -> Bars:
+    """Return the stacked bars of trends.trend_rows: one bar per quarter."""
+    title = "Strategic Objectives" if kind == "objectives" else "Measures"
+    return Bars(title, tuple(trends.quarter_labels(report)), tuple(
+        Series(r.label, r.colour, r.counts) for r in trends.trend_rows(report, kind)))

@@ -1,0 +1,140 @@
+"""What each chart shows, as plain data: status wheels, measure trend panels and the year's
+stacked bars; their alt text and a content key for the chart cache. No Matplotlib here
+(charts.draw draws them), so commands that never draw stay quick."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, fields, is_dataclass
+
+# Bump whenever the drawing changes, so cached chart files are redrawn.
+STYLE_VERSION = "charts-1"
+
+
+
+@dataclass(frozen=True)
+class Slice:
+    label: str      # a rating word: "Good", "Review", "Awaiting update"...
+    count: int
+    colour: str     # "#00703c"
+
+
+@dataclass(frozen=True)
+class Wheel:
+    title: str                 # "Objectives" or "Measures"
+    slices: tuple[Slice, ...]  # in the scheme's order, zero counts allowed
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str   # year label "2023-24"
+    value: float
+    text: str    # the value as printed, e.g. "92.0%", "£7,722,500", "2,543"
+
+
+@dataclass(frozen=True)
+class Trend:
+    title: str                 # the measure title
+    points: tuple[Point, ...]  # earlier years then the latest, oldest first
+    target: Point | None       # the latest target (label = year)
+    benchmark: Point | None    # label = benchmark group
+    unit: str                  # "count" | "percent" | "currency" | "number"
+    colour: str                # colour of the latest point/bar
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str                       # a rating word
+    colour: str
+    counts: tuple[int | None, ...]   # one per category; None where not reported yet
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Stacked bars of counts per rating, one bar per category (a quarter)."""
+
+    title: str                       # "Strategic Objectives" or "Measures"
+    categories: tuple[str, ...]      # "Jun 2025", "Sep 2025", ...
+    series: tuple[Series, ...]       # in the key's order, best first
+
+
+Chart = Wheel | Trend | Bars
+
+
+# --------------------------------------------------------------------------
+# Alt text and cache key (no matplotlib)
+# --------------------------------------------------------------------------
+
+def shown_slices(wheel: Wheel) -> list[Slice]:
+    return [s for s in wheel.slices if s.count > 0]
+
+
+def alt_text(chart: Chart) -> str:
+    """A sentence describing the chart, for the image's alt attribute.
+
+    Wheel: ``"Objectives: 19 Good, 4 Review, 1 Action (24 in all)"`` or
+    ``"Objectives: none"``. Trend: ``"<title>: 2023-24 322, 2024-25 346;
+    target 343; benchmark 87.1% (England Average June 2025)."``
+    """
+    if isinstance(chart, Wheel):
+        shown = shown_slices(chart)
+        if not shown:
+            return f"{chart.title}: none"
+        parts = ", ".join(f"{s.count} {s.label}" for s in shown)
+        total = sum(s.count for s in shown)
+        return f"{chart.title}: {parts} ({total} in all)"
+    if isinstance(chart, Trend):
+        text = f"{chart.title}: " + ", ".join(
+            f"{p.label} {p.text}" for p in chart.points
+        )
+        if chart.target is not None:
+            text += f"; target {chart.target.text}"
+        if chart.benchmark is not None:
+            text += f"; benchmark {chart.benchmark.text}"
+            if chart.benchmark.label:
+                text += f" ({chart.benchmark.label})"
+        return text + "."
+    if isinstance(chart, Bars):
+        parts = []
+        for i, category in enumerate(chart.categories):
+            counts = [(s.label, s.counts[i]) for s in chart.series]
+            if all(c is None for _, c in counts):
+                parts.append(f"{category} not yet reported")
+                continue
+            shown = ", ".join(f"{c} {label}" for label, c in counts if c)
+            parts.append(f"{category} {shown or 'none rated'}")
+        return f"{chart.title} by quarter: " + "; ".join(parts) + "."
+    raise TypeError(f"not a chart: {chart!r}")
+
+
+def _plain(obj):
+    """The chart's data as JSON-ready values, numbers normalised to floats
+    so that equal charts (322 == 322.0) give equal keys."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        out = {"_type": type(obj).__name__}
+        for f in fields(obj):
+            out[f.name] = _plain(getattr(obj, f.name))
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, (int, float)):
+        value = float(obj) + 0.0  # -0.0 -> 0.0
+        return value if math.isfinite(value) else repr(value)
+    return str(obj)
+
+
+def chart_key(chart: Chart) -> str:
+    """Stable content hash of the chart's data and STYLE_VERSION (16 hex)."""
+    if not isinstance(chart, (Wheel, Trend, Bars)):
+        raise TypeError(f"not a chart: {chart!r}")
+    payload = json.dumps(
+        {"style": STYLE_VERSION, "chart": _plain(chart)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,362 @@
+"""The command line. Domain errors become exit codes here and only here:
+0 ok, 1 problems in the data or the build, 2 a command that cannot be done as asked."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from reportgen.core.model import Report
+
+from reportgen import __version__
+from reportgen.core.errors import DataError, Problem, ReportgenError, UsageError
+
+QUARTER = click.argument("quarter", required=False,
+                         type=click.Path(file_okay=False, path_type=Path))
+
+
+def _quarter(path: Path | None) -> Path:
+    """Return the quarter asked for, else reportgen.toml's, else the bundled sample."""
+    from reportgen.pipeline import default_quarter
+
+    if path is not None:
+        return path
+    return _settings().quarter or default_quarter()
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    """Return the settings from reportgen.toml or pyproject.toml, read once per command."""
+    from reportgen.data.settings import load_settings
+
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    if "reportgen.settings" not in meta:
+        try:
+            meta["reportgen.settings"] = load_settings()
+        except UsageError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+    return meta["reportgen.settings"]
+
+
+def _verbosity() -> int:
+    """Return 0 with --quiet, 2 with --verbose, else 1."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("reportgen.verbosity", 1) if ctx is not None else 1
+
+
+def _show_problems(problems: list[Problem]) -> None:
+    from reportgen.commands.console import show_problems
+
+    show_problems(problems, verbosity=_verbosity())
+
+
+def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Call into the library, turning its errors into messages and exit codes."""
+    try:
+        return func(*args, **kwargs)
+    except DataError as exc:
+        _show_problems(exc.problems)
+        sys.exit(exc.exit_code)
+    except ReportgenError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--quiet", "-q", is_flag=True, help="Show only errors and warnings.")
+@click.option("--verbose", "-v", is_flag=True, help="Show timings and the settings file used.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None:
+    """Quarterly council performance reports: YAML data in, accessible PDF and HTML out.
+
+    Settings come from reportgen.toml (or [tool.reportgen] in pyproject.toml) in the
+    working directory; options on the command line win. See docs/guide-policy-team.md.
+    """
+    ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
+
+
+@main.command()
+@QUARTER
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html.")
+@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+@click.option("--no-cache", is_flag=True,
+              help="Draw every chart afresh; neither read nor write the chart cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes drawing charts (default: one per core; 1: no pool).")
+def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
+          override: Path | None, time_limit: float, memory_limit: int, no_cache: bool,
+          jobs: int | None) -> None:
+    """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
+    from reportgen.charts import (
+        store as chartstore,  # first: with a cold cache, Matplotlib loads while we do
+    )
+
+    chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()), jobs)
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.pipeline import FORMATS
+    from reportgen.pipeline import build as run_build
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    settings = _settings().overridden(output=output, templates=override)
+    verbosity = _verbosity()
+    if verbosity >= 2:
+        click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)
+
+    def shown_build():  # type: ignore[no-untyped-def]
+        # The live display stops before _run prints any problem, so nothing overwrites it.
+        from reportgen.commands.console import BuildProgress
+
+        with BuildProgress(verbosity) as shown:
+            return run_build(_quarter(quarter), settings.output, formats=chosen, draft=draft,
+                             strict=strict, override=settings.templates, progress=shown.stage,
+                             settings=settings, limits=Limits(time_limit, memory_limit),
+                             cache=not no_cache, jobs=jobs)
+
+    result = _run(shown_build)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if verbosity:
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check quarter directories or data files; list every problem, write nothing."""
+    from reportgen.data.load import load_quarter
+
+    quarters = _quarters_of(paths) if paths else [_quarter(None)]
+    problems: list[Problem] = []
+    for quarter in quarters:
+        try:
+            report = load_quarter(quarter)
+            problems += report.warnings
+        except DataError as exc:
+            problems += exc.problems
+        except UsageError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+    if problems:
+        _show_problems(sorted(set(problems)))
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+    if _verbosity():
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+
+
+def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the quarter directories that the given directories or files belong to."""
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        if (directory / "report.yaml").is_file():
+            candidates = [directory]
+        else:  # a year directory, or plan.yaml: every quarter under it
+            candidates = sorted(d for d in directory.iterdir() if (d / "report.yaml").is_file())
+        found += [c for c in candidates if c not in found]
+    if not found:
+        raise click.BadParameter("no quarter directory (one with a report.yaml) found",
+                                 param_hint="PATHS")
+    return found
+
+
+@main.command()
+@QUARTER
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Write files into this directory instead of printing: NAME.json, "
+                   "objectives.csv and measures.csv, or NAME.xlsx.")
+@click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
+              show_default=True, help="Which table csv prints when there is no --output.")
+def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
+    """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
+    from reportgen.compute import tables
+    from reportgen.compute.export import report_data
+    from reportgen.core.output import write_all
+    from reportgen.pipeline import output_stem
+
+    report = _load(_quarter(quarter))
+    if fmt == "xlsx":  # a binary file, never to the terminal
+        output = output or _settings().output
+    if output is None:
+        if fmt == "json":
+            click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
+        else:
+            pick = tables.measure_table if table == "measures" else tables.objective_table
+            click.echo(tables.to_csv(*pick(report)), nl=False)
+        return
+    stem = output / output_stem(report)
+    files = {
+        "json": lambda: {stem.with_suffix(".json"): json.dumps(
+            report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
+        "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
+                        for name, pick in (("objectives", tables.objective_table),
+                                           ("measures", tables.measure_table))},
+        "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
+    }[fmt]()
+    write_all(files)
+    if _verbosity():
+        for path in files:
+            click.echo(f"wrote {path}")
+
+
+@main.command("new-quarter")
+@click.argument("source", metavar="FROM", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", metavar="TO", type=click.Path(path_type=Path))
+def new_quarter(source: Path, target: Path) -> None:
+    """Start quarter TO from quarter FROM: same files and ids, updates cleared to fill."""
+    from reportgen.commands.workflow import new_quarter as run
+
+    for line in _run(run, source, target):
+        click.echo(line)
+    click.echo(f"next: edit the files, then `reportgen status {target}`")
+
+
+@main.command()
+@QUARTER
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def status(quarter: Path | None, fmt: str) -> None:
+    """List what awaits an update, by owner; exit 0 when everything is in, 1 otherwise."""
+    from reportgen.commands.workflow import status as run
+    from reportgen.commands.workflow import status_text
+
+    found = run(_load(_quarter(quarter)))
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False) if fmt == "json"
+               else status_text(found))
+    sys.exit(0 if found["complete"] else 1)
+
+
+@main.command()
+@QUARTER
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback shares the draft with the network.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+    """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
+    import signal
+
+    from reportgen.preview.server import is_loopback
+    from reportgen.preview.watch import serve
+
+    # Stop on `kill` as on Ctrl+C: unwinding removes the draft's temporary directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not is_loopback(host):
+        click.secho(f"warning: serving on {host}, not loopback: anyone who can reach this "
+                    "machine can read the draft", fg="yellow", err=True)
+    _run(serve, _quarter(quarter), host=host, port=port,
+         settings=_settings().overridden(templates=override),
+         echo=lambda line: click.echo(line, err=True))
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (e.g. schema/reportgen.schema.json) instead.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the data files (for editors and CI)."""
+    from reportgen.data.schema import json_schema
+
+    text = json.dumps(json_schema(), indent=2)
+    if output is None:
+        click.echo(text)
+        return
+    from reportgen.core.output import write_all
+
+    write_all({output: (text + "\n").encode("utf-8")})
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--rev", "revs", metavar="A..B",
+              help="Compare one QUARTER at two git revisions: A..B, A.. (A to HEAD) or "
+                   "A (A to the working tree).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="markdown suits a pull-request comment.")
+def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None:
+    """Show what a reviewer must see: OLD and NEW quarter directories, or QUARTER --rev A..B."""
+    import tempfile
+
+    from reportgen.compute import diff as review
+    from reportgen.data import git
+
+    if revs is None and (old is None or new is None):
+        raise click.UsageError("give two quarter directories, or one with --rev A..B")
+    if revs is not None and new is not None:
+        raise click.UsageError("with --rev, give one quarter directory")
+    with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
+        if revs is None:
+            before, after = _load(old), _load(new)
+            labels = (str(old), str(new))
+        else:
+            quarter = _quarter(old)
+            rev_old, rev_new = _run(git.parse_revs, revs)
+            at_old = _run(git.quarter_at, quarter, rev_old, Path(tmp) / "old")
+            at_new = (_run(git.quarter_at, quarter, rev_new, Path(tmp) / "new")
+                      if rev_new else quarter)
+            if at_new is None:
+                raise click.UsageError(f"{quarter} does not exist at {rev_new}")
+            before = _load(at_old) if at_old is not None else None  # a new quarter
+            after = _load(at_new)
+            labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
+    changes = review.compare(before, after)
+    if fmt == "json":
+        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+    else:
+        render = review.as_markdown if fmt == "markdown" else review.as_text
+        click.echo(render(changes, *labels), nl=False)
+
+
+def _load(quarter: Path) -> Report:
+    """Return the quarter's report through the one pipeline, or stop with its problems."""
+    from reportgen.pipeline import load_report
+
+    report: Report = _run(load_report, quarter, _settings())
+    return report
+
+
+@main.command("check-pdf")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_pdf(file: Path) -> None:
+    """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
+    fonts...); print each check and exit 1 if any fails."""
+    from reportgen.pdf.check import check_pdf as run_checks
+
+    results = run_checks(file)
+    for result in results:
+        click.secho(str(result), fg=None if result.ok else "red")
+    failed = sum(not r.ok for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The policy team's quarter: start the next quarter from the last (new-quarter) and see
+what still awaits an update (status)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.core.errors import UsageError, display_path
+from reportgen.core.model import Report
+from reportgen.core.ratings import AWAITING
+from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.schema import schema_comment
+from reportgen.data.yamlread import read
+from reportgen.pipeline import load_report
+
+TO_FILL = "# to fill"
+PLACEHOLDER = "[To fill:"
+PLAIN = re.compile(r"[A-Za-z0-9£][\w ,.%£()/'&-]*")
+
+
+# ---- new-quarter -----------------------------------------------------------------------
+
+def new_quarter(source: Path, target: Path) -> list[str]:
+    """Write the quarter after `source` into `target`, carrying ids and targets over and
+    clearing progress, comments and values; return what was done, line by line."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{display_path(target)} already exists: new-quarter never "
+                         "overwrites anything; choose a new directory or remove that one")
+    report = load_report(source)  # carry over from a quarter that checks
+    quarter = _quarter_number(target, report.quarter)
+    year = _year_of(target, report.year)
+    same_year = target.parent.resolve() == source.parent.resolve()
+    files = {target / "report.yaml": _report_text(report, quarter, year, source)}
+    for path in update_paths(source):
+        files[target / path.name] = _update_text(path, quarter, year, source, same_year)
+    done = []
+    plan = plan_path(target)
+    if not plan.exists():
+        files[plan] = _plan_text(plan_path(source), year)
+        done.append(f"copied {display_path(plan)} from {display_path(plan_path(source))}: "
+                    f"update it for {year} (objectives, measures, owners)")
+    target.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        if not text.startswith("# yaml-language-server"):  # editor completion, as in the sample
+            text = schema_comment(path) + text
+        with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
+            out.write(text)
+    done.insert(0, f"wrote {display_path(target)}: Quarter {quarter} {year}, "
+                   f"{len(files) - (plan in files)} files from {display_path(source)}")
+    if not same_year:
+        done.append("targets were cleared for the new year: fill in each '# to fill'")
+    return done
+
+
+def _quarter_number(target: Path, previous: int) -> int:
+    found = re.fullmatch(r"q([1-4])", target.name)
+    return int(found.group(1)) if found else previous % 4 + 1
+
+
+def _year_of(target: Path, year: str) -> str:
+    """Return the plan year of the target's year directory (2026-27), else the same year."""
+    name = target.resolve().parent.name
+    return name if re.fullmatch(r"\d{4}-\d{2}", name) else year
+
+
+def _scalar(text: str) -> str:
+    """Return text as a YAML scalar that reads back as the same text."""
+    if PLAIN.fullmatch(text) and not text.endswith(" "):
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _header(kind: str, quarter: int, year: str, source: Path) -> str:
+    todo = (f"Replace each '{PLACEHOLDER} ...]' with the quarter's text." if kind == "report text"
+            else f"Fill in each line marked '{TO_FILL}'; a field left empty shows as "
+                 "\"Awaiting update\".")
+    return (f"# Quarter {quarter} {year} {kind}, carried over from {display_path(source)} by "
+            f"`reportgen new-quarter`.\n# {todo}\n")
+
+
+def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool) -> str:
+    """Return an update file with the same ids: progress, comments and values to fill,
+    targets and benchmarks kept within the year."""
+    data = read(path).data or {}
+    lines = [_header("update", quarter, year, source)]
+    if data.get("objectives"):
+        lines.append("objectives:")
+        for ident in data["objectives"]:
+            lines += [f"  {ident}:",
+                      f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
+                      f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
+    if data.get("measures"):
+        lines.append("measures:")
+        for ident, entry in data["measures"].items():
+            entry = entry or {}
+            lines += [f"  {ident}:", f"    value:  {TO_FILL}, or no_data: the reason"]
+            if entry.get("target") is not None:
+                lines.append(f"    target: {_scalar(entry['target'])}" if same_year else
+                             f"    target:  {TO_FILL}: the {year} target")
+            for name in ("benchmark", "benchmark_group"):
+                if entry.get(name) is not None:
+                    lines.append(f"    {name}: {_scalar(entry[name])}")
+    return "\n".join(lines) + "\n"
+
+
+def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:
+    """Return report.yaml with placeholders where the quarter's text goes."""
+    lines = [_header("report text", quarter, year, source), f"quarter: {quarter}",
+             "introduction: |", f"  {PLACEHOLDER} the introduction for Quarter {quarter} {year}.]",
+             "achievements_intro: |", f"  {PLACEHOLDER} the words above the achievements.]",
+             "achievements:"]
+    for outcome in report.outcomes:
+        bullet = json.dumps(f"{PLACEHOLDER} an achievement for {outcome.name}.]",
+                            ensure_ascii=False)
+        lines += [f"  {outcome.id}:", f"    - {bullet}"]
+    return "\n".join(lines) + "\n"
+
+
+def _plan_text(plan: Path, year: str) -> str:
+    """Return the plan, its year set to the new one; the rest is the user's to update."""
+    text = plan.read_text(encoding="utf-8-sig")
+    return re.sub(r"(?m)^year:.*$", f"year: {year}", text, count=1)
+
+
+# ---- status ---------------------------------------------------------------------------
+
+@dataclass
+class Owner:
+    owner: str
+    objectives: list[dict[str, str]] = field(default_factory=list)
+    measures: list[dict[str, str]] = field(default_factory=list)
+
+
+def status(report: Report) -> dict:
+    """Return what still awaits an update, grouped by owner (in plan order), with counts."""
+    owners: dict[str, Owner] = {}
+    for o in report.objectives:
+        group = owners.setdefault(o.owner, Owner(o.owner))
+        if o.progress.label == AWAITING:
+            group.objectives.append({"id": o.id, "title": o.title})
+        group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
+                           for m in o.measures if not m.updated]
+    waiting = [g for g in owners.values() if g.objectives or g.measures]
+    objectives = sum(len(g.objectives) for g in waiting)
+    measures = sum(len(g.measures) for g in waiting)
+    text = [report.introduction, report.achievements_intro,
+            *(a for items in report.achievements.values() for a in items)]
+    return {
+        "council": report.council, "year": report.year, "quarter": report.quarter,
+        "directory": display_path(report.directory),
+        "complete": not objectives and not measures,
+        "objectives": {"total": len(report.objectives), "awaiting": objectives},
+        "measures": {"total": len(report.measures), "awaiting": measures},
+        "report_text_placeholders": any(PLACEHOLDER in t for t in text),
+        "owners": [g.__dict__ for g in waiting],
+    }
+
+
+def status_text(found: dict) -> str:
+    """Return the status as the policy team reads it in a terminal."""
+    o, m = found["objectives"], found["measures"]
+    lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "
+             f"({found['directory']})"]
+    if found["complete"]:
+        lines.append(f"Everything is in: {o['total']} objectives and {m['total']} measures "
+                     "updated.")
+    else:
+        lines.append(f"Awaiting update: {o['awaiting']} of {o['total']} objectives, "
+                     f"{m['awaiting']} of {m['total']} measures.")
+    for group in found["owners"]:
+        lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
+                      f"{_count(len(group['measures']), 'measure')}"]
+        lines += [f"  objective {x['id']}: {x['title']}" for x in group["objectives"]]
+        lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"
+                  for x in group["measures"]]
+    if found["report_text_placeholders"]:
+        lines += ["", "report.yaml still has '[To fill: ...]' placeholders."]
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

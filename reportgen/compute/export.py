@@ -1,0 +1,49 @@
+"""The computed report as plain data: `reportgen export --format json`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from reportgen.compute.summary import progress_counts, rating_counts
+from reportgen.core.model import Report
+from reportgen.core.numbers import Quantity
+from reportgen.core.ratings import AWAITING
+
+
+def number(quantity: Quantity | None) -> int | float | None:
+    """Return a quantity as a JSON number: an int when it has no decimals."""
+    if quantity is None:
+        return None
+    value: Decimal = quantity.value
+    return int(value) if quantity.decimals == 0 else float(value)
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """Return the report's data in the export contract of docs/data-format.md."""
+    return {
+        "council": report.council,
+        "plan": report.plan,
+        "year": report.year,
+        "quarter": report.quarter,
+        "summary": {
+            "objectives": {c.label: c.count for c in progress_counts(report.objectives)},
+            "measures": {c.label: c.count for c in rating_counts(report.measures, report.scheme)},
+        },
+        "objectives": [
+            {"id": o.id, "title": o.title, "outcome": o.outcome_id, "owner": o.owner,
+             "expected_completion": o.expected_completion,
+             "progress": None if o.progress.label == AWAITING else o.progress.label,
+             "comment": o.comment}
+            for o in report.objectives
+        ],
+        "measures": [
+            {"id": m.id, "objective": m.objective_id, "title": m.title, "unit": m.unit,
+             "better": m.better, "reporting": m.reporting, "value": number(m.value),
+             "target": number(m.target), "rating": m.rating.label if m.rating else None,
+             "benchmark": number(m.benchmark), "benchmark_group": m.benchmark_group or None,
+             "history": {year: number(q) for year, q in m.history.items()},
+             "no_data": m.no_data}
+            for m in report.measures
+        ],
+    }

@@ -1,0 +1,146 @@
+"""The report as data: a quarter of one plan, with every value checked and every measure rated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.core import numbers
+from reportgen.core.errors import Problem
+from reportgen.core.numbers import Quantity
+from reportgen.core.ratings import Progress, Rating, Scheme
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+QUARTER_END_MONTH = {1: 6, 2: 9, 3: 12, 4: 3}  # Quarter 1 is April to June
+
+
+def earlier_year(year: str, back: int) -> str:
+    """Return the plan year `back` years before: earlier_year("2025-26", 1) == "2024-25"."""
+    start = int(year[:4]) - back
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def quarter_label(year: str, quarter: int) -> str:
+    """Return the month that ends the quarter, with its year: quarter_label("2025-26", 4)
+    == "Mar 2026"."""
+    month = QUARTER_END_MONTH[quarter]
+    return f"{MONTHS[month - 1]} {int(year[:4]) + (quarter == 4)}"
+
+
+@dataclass
+class Measure:
+    id: str
+    title: str
+    unit: str
+    better: str
+    reporting: str
+    frequency: str
+    objective_id: str
+    benchmark_group: str = ""
+    value: Quantity | None = None
+    target: Quantity | None = None
+    benchmark: Quantity | None = None
+    history: dict[str, Quantity] = field(default_factory=dict)
+    no_data: str | None = None
+    as_at: dt.date | None = None
+    note: str | None = None
+    rating: Rating | None = None
+    source: str | None = None  # file:line of the update, None when not updated
+    # where each typed-in history value is: file, line, column
+    history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    previous_rating: Rating | None = None  # the rating in the previous quarter, if any
+
+    @property
+    def updated(self) -> bool:
+        return self.value is not None or self.no_data is not None
+
+    def text(self, quantity: Quantity | None) -> str:
+        """Return a quantity of this measure as printed: "92.0%", "£7,722,500"."""
+        return numbers.format(quantity, self.unit)
+
+
+@dataclass
+class Objective:
+    id: str
+    title: str
+    expected_completion: str  # YYYY-MM
+    owner: str
+    outcome_id: str
+    progress: Progress
+    comment: str = ""
+    measures: list[Measure] = field(default_factory=list)
+    source: str | None = None
+    previous: Progress | None = None  # the progress in the previous quarter, if entered
+
+    @property
+    def completion_label(self) -> str:
+        """Return the expected completion as printed: "Apr 2027"."""
+        year, month = self.expected_completion.split("-")
+        return f"{MONTHS[int(month) - 1]} {year}"
+
+
+@dataclass
+class Outcome:
+    id: str
+    name: str
+    title: str
+    objectives: list[Objective]
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for o in self.objectives for m in o.measures]
+
+    def measures_reported(self, reporting: str) -> list[Measure]:
+        return [m for m in self.measures if m.reporting == reporting]
+
+
+Figures = tuple[Quantity | None, Quantity | None]  # a measure's (value, target) as reported
+
+
+@dataclass
+class QuarterStatus:
+    """One quarter of the year so far: each objective's progress as entered, each measure's
+    value and target as reported then, and (once compute.rate has run) its rating."""
+
+    quarter: int
+    label: str  # the quarter's last month and year: "Jun 2025"
+    progress: dict[str, Progress]
+    figures: dict[str, Figures]
+    ratings: dict[str, Rating | None] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    council: str
+    plan: str
+    year: str
+    quarter: int
+    outcomes: list[Outcome]
+    scheme: Scheme
+    directory: Path
+    introduction: str = ""
+    achievements_intro: str = ""
+    achievements: dict[str, list[str]] = field(default_factory=dict)
+    brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
+    warnings: list[Problem] = field(default_factory=list)
+    quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
+
+    @property
+    def objectives(self) -> list[Objective]:
+        return [o for outcome in self.outcomes for o in outcome.objectives]
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for outcome in self.outcomes for m in outcome.measures]
+
+    @property
+    def history_years(self) -> list[str]:
+        """Return the two earlier years the measure tables show, oldest first."""
+        return [earlier_year(self.year, 2), earlier_year(self.year, 1)]
+
+    @property
+    def title(self) -> str:
+        """Return the report's title: "Performance Report Quarter 1 2025 to 2026"."""
+        start = int(self.year[:4])
+        return f"Performance Report Quarter {self.quarter} {start} to {start + 1}"

@@ -1,0 +1,135 @@
+"""Earlier quarters, read straight from their update files: the same quarter of earlier
+years (a measure's history) and this year's earlier quarters (changes and the trend).
+
+A quarter directory is data/<council>/<year>/q<N>. The same quarter last year is the
+sibling data/<council>/<earlier year>/q<N>; this year's quarter M is ../q<M>. Only the
+update files are read (no plan, no recursion into their own earlier quarters), and each
+directory's reading is cached on its files' sizes and times, so building Q4 reads each
+earlier quarter once.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.core import numbers
+from reportgen.core.errors import Problem
+from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
+from reportgen.core.ratings import PROGRESS_BY_LABEL
+from reportgen.data.layout import is_quarter_dir, same_quarter, update_paths
+from reportgen.data.schema import UpdateFile, validate
+from reportgen.data.yamlread import YamlProblem, read
+
+YEARS_BACK = 4  # how many earlier years of history to look for (trend panels show 5 points)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one quarter directory's update files say, by id, with file:line of each value."""
+
+    progress: dict[str, str]
+    values: dict[str, tuple[str, str]]  # measure id -> (value as typed, "file:line")
+    targets: dict[str, str]
+
+
+def snapshot(directory: Path) -> Snapshot | None:
+    """Return what a quarter directory's update files hold; None if it is not one."""
+    if not is_quarter_dir(directory):
+        return None
+    files = update_paths(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _read_snapshot(directory.resolve(), stamp, Path.cwd())  # names depend on cwd
+
+
+@functools.lru_cache(maxsize=64)
+def _read_snapshot(directory: Path, stamp: tuple, _cwd: Path) -> Snapshot:
+    progress: dict[str, str] = {}
+    values: dict[str, tuple[str, str]] = {}
+    targets: dict[str, str] = {}
+    for name, _, _ in stamp:
+        try:
+            doc = read(directory / name)
+        except YamlProblem:
+            continue  # that quarter's own validation reports it
+        update, _ = validate(doc, UpdateFile)
+        if not isinstance(update, UpdateFile):
+            continue
+        for ident, entry in update.objectives.items():
+            if entry.progress:
+                progress.setdefault(ident, entry.progress)
+        for ident, m in update.measures.items():
+            if m.value is not None:
+                line = doc.where(("measures", ident, "value"))[0]
+                values.setdefault(ident, (m.value, f"{doc.name}:{line}"))
+            if m.target is not None:
+                targets.setdefault(ident, m.target)
+    return Snapshot(progress, values, targets)
+
+
+def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
+         measures: dict[str, Measure], problems: list[Problem]) -> list[QuarterStatus]:
+    """Fill history and previous progress from earlier quarter directories; return the
+    year so far, quarter by quarter, ending with this one (rated later, by compute.rate)."""
+    for back in range(1, YEARS_BACK + 1):
+        found = snapshot(same_quarter(quarter_dir, year, back))
+        if found is not None:
+            _fill_history(earlier_year(year, back), found, measures, problems)
+    statuses = []
+    for n in range(1, quarter):
+        found = snapshot(quarter_dir.parent / f"q{n}")
+        if found is not None and (quarter_dir.parent / f"q{n}").resolve() != quarter_dir.resolve():
+            statuses.append(_status(year, n, found, objectives, measures))
+    if statuses and statuses[-1].quarter == quarter - 1:
+        before = statuses[-1]
+        for o in objectives.values():
+            o.previous = before.progress.get(o.id)
+    statuses.append(QuarterStatus(
+        quarter, quarter_label(year, quarter),
+        {o.id: o.progress for o in objectives.values()},
+        {m.id: (m.value, m.target) for m in measures.values()}))
+    return statuses
+
+
+def _fill_history(label: str, found: Snapshot, measures: dict[str, Measure],
+                  problems: list[Problem]) -> None:
+    """Take each measure's value in that year's quarter as its history; a typed-in value
+    that disagrees is an error naming both places."""
+    for m in measures.values():
+        if m.id not in found.values:
+            continue
+        text, where = found.values[m.id]
+        quantity = _parse(text, m)
+        if quantity is None:
+            continue
+        typed = m.history.get(label)
+        if typed is not None and typed.value != quantity.value:
+            file, line, column = m.history_where[label]
+            problems.append(Problem(
+                file, line, column, f"measures.{m.id}.history.{label}",
+                f"history {label} is {m.text(typed)} here ({file}:{line}) but {where} has "
+                f"{m.text(quantity)}: correct one of them, or delete the typed history "
+                "(the quarter directory's value is used)"))
+        m.history[label] = quantity
+
+
+def _status(year: str, quarter: int, found: Snapshot, objectives: dict[str, Objective],
+            measures: dict[str, Measure]) -> QuarterStatus:
+    """Return an earlier quarter's progress and figures, read with this year's plan."""
+    awaiting = PROGRESS_BY_LABEL["Awaiting update"]
+    progress = {ident: PROGRESS_BY_LABEL.get(found.progress.get(ident, ""), awaiting)
+                for ident in objectives}
+    figures = {}
+    for m in measures.values():
+        value = _parse(found.values[m.id][0], m) if m.id in found.values else None
+        target = _parse(found.targets[m.id], m) if m.id in found.targets else None
+        figures[m.id] = (value, target)
+    return QuarterStatus(quarter, quarter_label(year, quarter), progress, figures)
+
+
+def _parse(text: str, m: Measure) -> numbers.Quantity | None:
+    try:
+        return numbers.parse(text, m.unit)
+    except ValueError:
+        return None  # that quarter's own validation reports it

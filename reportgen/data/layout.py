@@ -1,0 +1,36 @@
+"""Where things are in a council's data directory: data/<council>/<year>/plan.yaml and
+data/<council>/<year>/q<N>/, with report.yaml and the services' update files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.core.model import earlier_year
+
+REPORT_FILE = "report.yaml"
+PLAN_FILE = "plan.yaml"
+
+
+def is_quarter_dir(path: Path) -> bool:
+    """Return whether `path` is a quarter directory: one holding a report.yaml."""
+    return (path / REPORT_FILE).is_file()
+
+
+def plan_path(quarter_dir: Path) -> Path:
+    """Return the plan a quarter reports against: plan.yaml in its year directory."""
+    return quarter_dir.parent / PLAN_FILE
+
+
+def update_paths(quarter_dir: Path) -> list[Path]:
+    """Return the quarter's update files: every *.yaml but report.yaml, sorted by name."""
+    return sorted(p for p in quarter_dir.glob("*.yaml") if p.name != REPORT_FILE)
+
+
+def quarters_in(directory: Path) -> list[Path]:
+    """Return the quarter directories directly inside a year directory, by name."""
+    return sorted(d for d in directory.iterdir() if is_quarter_dir(d))
+
+
+def same_quarter(quarter_dir: Path, year: str, back: int) -> Path:
+    """Return the same quarter `back` years earlier: .../2024-25/q1 for .../2025-26/q1."""
+    return quarter_dir.parent.parent / earlier_year(year, back) / quarter_dir.name

@@ -1,0 +1,192 @@
+"""Load a quarter directory and its plan into a Report, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reportgen.core import numbers, ratings
+from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, display_path
+from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
+from reportgen.data import glyphs, history, textlimits
+from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
+from reportgen.data.yamlread import Document, YamlProblem, read
+
+S = TypeVar("S", bound=Shape)
+Loaded = tuple[Document, S]
+
+
+def load_quarter(quarter_dir: Path) -> Report:
+    """Read and check a quarter directory; raise DataError listing every problem. Measures
+    are not rated yet: compute.rate does that, once settings have chosen the scheme."""
+    if not is_quarter_dir(quarter_dir):
+        raise UsageError(f"{display_path(quarter_dir)} is not a quarter directory: it has no "
+                         "report.yaml (see docs/data-format.md)")
+    problems: list[Problem] = []
+    plan = _read(plan_path(quarter_dir), PlanFile, problems)
+    plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
+    report = _read(quarter_dir / REPORT_FILE, ReportFile, problems)
+    updates = [u for p in update_paths(quarter_dir) if (u := _read(p, UpdateFile, problems))]
+    if plan is None or report is None or not plan_ok:
+        raise DataError(problems)
+    result = _assemble(quarter_dir, plan, report, updates, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(problems)
+    result.warnings = sorted(problems)
+    return result
+
+
+def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | None:
+    if not path.is_file():
+        problems.append(Problem(display_path(path), 1, 1, "", f"{path.name} is missing"))
+        return None
+    try:
+        doc = read(path)
+    except YamlProblem as exc:
+        problems.append(exc.problem)
+        return None
+    problems.extend(glyphs.replace_undrawable(doc))
+    problems.extend(textlimits.check(doc))
+    model, found = validate(doc, shape)
+    problems.extend(found)
+    return (doc, model) if model is not None else None
+
+
+def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFile],
+              updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
+    plan_doc, spec = plan
+    report_doc, text = report
+    outcomes = _outcomes(plan_doc, spec, problems)
+    objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
+    measures: dict[str, Measure] = {}
+    for m in (m for o in objectives.values() for m in o.measures):
+        measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
+    for doc, update in updates:
+        _apply_objectives(doc, update, objectives, problems)
+        _apply_measures(doc, update, measures, spec.year, problems)
+    for outcome_id in text.achievements:
+        if outcome_id not in {o.id for o in outcomes}:
+            problems.append(report_doc.problem(
+                ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
+                f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
+    scheme = _scheme(plan_doc, spec, problems)
+    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures, problems)
+    return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
+                  scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
+                  quarter_dir, text.introduction, text.achievements_intro, text.achievements,
+                  quarters=quarters)
+
+
+def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
+    """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
+    seen: dict[str, str] = {}
+
+    def unique(kind: str, ident: str, key: tuple) -> None:
+        here = doc.where(key)
+        if ident in seen:
+            problems.append(doc.problem(key, f"{kind} id '{ident}' is used twice (first at "
+                                             f"{seen[ident]}): ids must be unique"))
+        seen.setdefault(ident, f"line {here[0]}")
+
+    outcomes = []
+    for i, o in enumerate(spec.outcomes):
+        unique("outcome", o.id, ("outcomes", i, "id"))
+        objectives = []
+        for j, obj in enumerate(o.objectives):
+            unique("objective", obj.id, ("outcomes", i, "objectives", j, "id"))
+            measures = []
+            for k, m in enumerate(obj.measures):
+                unique("measure", m.id, ("outcomes", i, "objectives", j, "measures", k, "id"))
+                measures.append(Measure(m.id, m.title, m.unit, m.better, m.reporting,
+                                        m.frequency, obj.id, m.benchmark_group or ""))
+            objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
+                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
+                                        measures=measures))
+        outcomes.append(Outcome(o.id, o.name, o.title, objectives))
+    return outcomes
+
+
+def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
+           problems: list[Problem]) -> Any:
+    """Return the plan item an update names, marking it updated by this file; None (with a
+    problem) when the plan has no such item or another file already updated it."""
+    noun = section.removesuffix("s")
+    key = (section, ident)
+    item = items.get(ident)
+    if item is None:
+        article = "an" if noun[0] in "aeiou" else "a"
+        problems.append(doc.problem(key, f"'{ident}' is not {article} {noun} in plan.yaml"
+                                         f"{did_you_mean(ident, items)}", at_key=True))
+        return None
+    if item.source:
+        problems.append(doc.problem(key, f"{ident} is also updated in {item.source}: "
+                                         f"update each {noun} in one file", at_key=True))
+        return None
+    item.source = _where(doc, key)
+    return item
+
+
+def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
+                      problems: list[Problem]) -> None:
+    for ident, entry in update.objectives.items():
+        if objective := _claim(doc, "objectives", ident, objectives, problems):
+            if entry.progress:
+                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+            objective.comment = entry.comment or ""
+
+
+def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],
+                    year: str, problems: list[Problem]) -> None:
+    for ident, entry in update.measures.items():
+        if measure := _claim(doc, "measures", ident, measures, problems):
+            _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
+
+
+def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
+                  problems: list[Problem]) -> None:
+    def number(field: str, text: str | None, at: tuple) -> numbers.Quantity | None:
+        if text is None:
+            return None
+        try:
+            quantity = numbers.parse(text, measure.unit)
+        except ValueError as exc:
+            problems.append(doc.problem(at, str(exc)))
+            return None
+        if measure.unit == "percent" and quantity.value > 100:
+            problems.append(doc.problem(at, f"{field} {text} is over 100%: check it",
+                                        severity="warning"))
+        return quantity
+
+    measure.value = number("value", entry.value, (*key, "value"))
+    measure.target = number("target", entry.target, (*key, "target"))
+    measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
+    measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
+    if entry.value is not None and entry.no_data is not None:
+        problems.append(doc.problem((*key, "no_data"), "give either value or no_data, not both"))
+    earlier = {earlier_year(year, n) for n in range(1, 11)}
+    for label, text in entry.history.items():
+        at = (*key, "history", label)
+        if label not in earlier:
+            problems.append(doc.problem(at, f"'{label}' is not an earlier year than {year}; "
+                                            f"write it like {earlier_year(year, 1)}",
+                                        at_key=True))
+        elif (quantity := number(f"history {label}", text, at)) is not None:
+            measure.history[label] = quantity
+            measure.history_where[label] = (doc.name, *doc.where(at))
+
+
+def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:
+    given = spec.ratings if isinstance(spec.ratings, str) else spec.ratings.model_dump()
+    try:
+        return ratings.scheme_from(given)
+    except KeyError:
+        hint = did_you_mean(str(spec.ratings), ratings.BUILT_IN)
+        problems.append(doc.problem(("ratings",), f"'{spec.ratings}' is not a rating scheme{hint}"))
+        return None
+
+
+def _where(doc: Document, key: tuple) -> str:
+    return f"{doc.name}:{doc.where(key, at_key=True)[0]}"

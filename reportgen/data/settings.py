@@ -1,0 +1,160 @@
+"""Settings in one place: reportgen.toml in the working directory, else [tool.reportgen] in
+pyproject.toml, else the defaults. Options given on the command line win over both.
+
+    # reportgen.toml
+    quarter = "data/derbyshire/2025-26/q2"   # the quarter commands use when given none
+    output = "output"                        # where build and export write
+    ratings = "blue-green-amber-red"         # overrides the plan's rating scheme
+    templates = "theme"                      # a directory with templates/ and styles/
+
+    [branding]
+    council = "Derbyshire County Council"    # overrides the plan's council name
+    logo = "theme/logo.svg"                  # SVG, PNG or JPEG, on the cover
+    colour = "#1d3c6e"                       # headings, table heads, the cover's rule
+
+Relative paths are relative to the file they are written in.
+"""
+
+from __future__ import annotations
+
+import base64
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reportgen.core.errors import UsageError, did_you_mean, display_path
+from reportgen.core.model import Report
+from reportgen.core.ratings import BUILT_IN, scheme_from
+
+CONFIG_FILE = "reportgen.toml"
+PYPROJECT = "pyproject.toml"
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+              ".jpeg": "image/jpeg"}
+MAX_LOGO_BYTES = 2_000_000
+
+
+class Branding(BaseModel):
+    """How the report looks as the council's own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    council: str | None = Field(None, description="The council's name, instead of the plan's.")
+    logo: Path | None = Field(None, description="An SVG, PNG or JPEG shown on the cover.")
+    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$",
+                               description="The brand colour, #rrggbb.")
+
+
+class Settings(BaseModel):
+    """Everything reportgen can be told once instead of on every command line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quarter: Path | None = Field(None, description="The quarter directory commands use when "
+                                                   "given none.")
+    output: Path = Field(Path("output"), description="Where build and export write.")
+    ratings: str | None = Field(None, description="A built-in rating scheme, used instead of "
+                                                  "the plan's.")
+    templates: Path | None = Field(None, description="A directory with templates/ and styles/ "
+                                                     "that override the packaged ones.")
+    branding: Branding = Field(default_factory=Branding)
+    source: Path | None = Field(None, exclude=True, description="The file these came from.")
+
+    @field_validator("ratings")
+    @classmethod
+    def _known_scheme(cls, name: str | None) -> str | None:
+        if name is not None and name not in BUILT_IN:
+            raise ValueError(f"'{name}' is not a rating scheme; choose from "
+                             f"{', '.join(BUILT_IN)}")
+        return name
+
+    def overridden(self, **options: Any) -> Settings:
+        """Return these settings with the command-line options that were given (not None)."""
+        return self.model_copy(update={k: v for k, v in options.items() if v is not None})
+
+    def apply(self, report: Report) -> None:
+        """Apply the council name, rating scheme and branding to a loaded report, before it
+        is rated (pipeline.load_report)."""
+        report.brand_css = self.css()
+        if self.branding.council:
+            report.council = self.branding.council
+        if self.ratings:
+            report.scheme = scheme_from(self.ratings)
+
+    def css(self) -> str:
+        """Return the stylesheet lines for the brand colour and logo ("" for neither)."""
+        rules = [""]
+        if self.branding.colour:
+            rules.append(f":root {{ --brand: {self.branding.colour}; }}")
+        if self.branding.logo:
+            # A background, so the tagged PDF treats it as decoration: the council's name is
+            # the text beside it. Inlined, so the PDF renderer fetches nothing.
+            rules.append(".cover::before { content: ''; display: block; width: 70mm; "
+                         "height: 28mm; margin-bottom: 14pt; background: "
+                         f"url({_data_uri(self.branding.logo)}) no-repeat left center; "
+                         "background-size: contain; }")
+        return "\n".join(rules)
+
+
+def _data_uri(path: Path) -> str:
+    kind = LOGO_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"logo {display_path(path)}: use an SVG, PNG or JPEG file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"logo {display_path(path)}: {exc.strerror}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise UsageError(f"logo {display_path(path)} is {len(data):,} bytes; the limit is "
+                         f"{MAX_LOGO_BYTES:,}")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def load_settings(directory: Path | None = None) -> Settings:
+    """Return the settings for `directory` (default: the working directory)."""
+    directory = directory or Path.cwd()
+    own, pyproject = directory / CONFIG_FILE, directory / PYPROJECT
+    if own.is_file():
+        return _settings(_toml(own), own)
+    if pyproject.is_file():
+        table = _toml(pyproject).get("tool", {}).get("reportgen")
+        if table is not None:
+            return _settings(table, pyproject)
+    return Settings()
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{display_path(path)}: {exc}") from None
+
+
+def _settings(table: dict[str, Any], path: Path) -> Settings:
+    """Validate a settings table, resolving its paths against the file's directory."""
+    where = display_path(path) + (" [tool.reportgen]" if path.name == PYPROJECT else "")
+    try:
+        settings = Settings.model_validate({**table, "source": path})
+    except ValidationError as exc:
+        raise UsageError("\n".join(_message(where, e) for e in exc.errors())) from None
+    base = path.parent
+
+    def resolve(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else base / p
+
+    return settings.model_copy(update={
+        "quarter": resolve(settings.quarter), "output": resolve(settings.output),
+        "templates": resolve(settings.templates),
+        "branding": settings.branding.model_copy(update={"logo": resolve(settings.branding.logo)}),
+    })
+
+
+def _message(where: str, error: Any) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        model = Settings if len(error["loc"]) == 1 else Branding
+        allowed = [name for name in model.model_fields if name != "source"]
+        hint = did_you_mean(str(error["loc"][-1]), allowed, "allowed")
+        return f"{where}: unknown setting '{key}'{hint}"
+    return f"{where}: {key}: {error['msg'].removeprefix('Value error, ')}"

@@ -1,0 +1,82 @@
+"""Turn the report's HTML into a tagged PDF with WeasyPrint, fetching only our own files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from reportgen.core.errors import RenderError
+
+log = logging.getLogger("reportgen.pdf.write")
+
+
+class FetchRefused(ValueError):
+    """A resource the renderer may not load: the network, or a file outside the project."""
+
+
+def guarded_fetcher(roots: list[Path], charts: Callable[[str], bytes] | None = None) -> object:
+    """Return a WeasyPrint URL fetcher that serves files under `roots`, data: images and
+    charts by name, and refuses everything else (http, ftp, file:///etc/passwd, ../)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = [root.resolve() for root in roots]
+
+    class Guarded(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                if not url[5:].lower().startswith("image/"):
+                    raise FetchRefused(f"refused data: URL that is not an image: {url[:40]}")
+                return super().fetch(url, headers)
+            if scheme == "chart" and charts is not None:
+                return URLFetcherResponse(url, charts(url[6:]),
+                                          {"Content-Type": _mime(url)})
+            if scheme != "file":
+                raise FetchRefused(f"refused {scheme}: URL (no network access): {url[:80]}")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in allowed):
+                raise FetchRefused(f"refused a file outside the project: {path}")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(url)})
+
+    return Guarded(allowed_protocols={"file", "data", "chart"}, allow_redirects=False)
+
+
+def _mime(url: str) -> str:
+    suffix = url.rsplit(".", 1)[-1].lower()
+    return {"svg": "image/svg+xml", "png": "image/png", "css": "text/css",
+            "ttf": "font/ttf"}.get(suffix, "application/octet-stream")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def write_pdf(html: str, *, base: Path, roots: list[Path],
+              charts: Callable[[str], bytes] | None = None) -> tuple[bytes, list[str]]:
+    """Return the PDF bytes (PDF/UA-1, tagged) and WeasyPrint's warnings. The title and
+    language come from the HTML's <title> and lang attribute."""
+    import weasyprint
+
+    from reportgen.pdf.pdfua import finish, label_table_parts
+
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
+                                   url_fetcher=guarded_fetcher(roots, charts))
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                 finisher=label_table_parts,
+                                 custom_metadata=False, uncompressed_pdf=False)
+    except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
+        raise RenderError(f"the PDF could not be made: {type(exc).__name__}: {exc}") from exc
+    finally:
+        logger.removeHandler(collect)
+    return finish(pdf), collect.messages

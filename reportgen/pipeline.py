@@ -1,0 +1,140 @@
+"""The pipeline every command shares: load -> settings -> rate, then chart -> render -> PDF
+-> write. Everything is computed before anything is written, so a failed build leaves the
+last good outputs untouched."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.charts import store as chartstore
+from reportgen.charts.report import report_charts
+from reportgen.charts.spec import Chart
+from reportgen.compute.rate import rate
+from reportgen.core.errors import DataError, Problem, RenderError
+from reportgen.core.model import Report
+from reportgen.core.output import write_all
+from reportgen.core.resources import ROOT
+from reportgen.data.load import load_quarter
+from reportgen.data.settings import Settings
+from reportgen.pdf import sandbox
+from reportgen.pdf.sandbox import Limits, render_pdf
+from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+
+FORMATS = ("pdf", "html")
+Progress = Callable[[str], None]
+Files = dict[Path, bytes]
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    outputs: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
+    """Return the quarter's report, checked, with the settings applied and every quarter it
+    shows rated. Every command gets its report here, so a setting reaches all of them."""
+    report = load_quarter(quarter_dir)
+    (settings or Settings()).apply(report)
+    rate(report)
+    return report
+
+
+def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
+         settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
+    """Return the report as one HTML page, with the settings' templates and styles."""
+    return render_html(report, charts, chart_src, css=stylesheet(settings.templates),
+                       draft=draft, override=settings.templates,
+                       extra={"self_links": self_links})
+
+
+def output_stem(report: Report) -> str:
+    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
+    council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
+    return f"{council}-{report.year}-q{report.quarter}"
+
+
+def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
+          draft: bool = False, strict: bool = False, override: Path | None = None,
+          progress: Progress = lambda _: None, settings: Settings | None = None,
+          limits: Limits | None = None, cache: bool = True,
+          jobs: int | None = None) -> BuildResult:
+    """Build the quarter's report into output_dir and return what was written. Charts come
+    from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one).
+    `override` (a templates directory) wins over the settings' own."""
+    started = time.perf_counter()
+    settings = (settings or Settings()).overridden(templates=override)
+    with ExitStack() as stack:
+        # the PDF child imports WeasyPrint while we load and draw
+        pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
+        progress("Reading and checking the data")
+        report = load_report(quarter_dir, settings)
+        warnings = [str(w) for w in report.warnings]
+        progress("Drawing charts")
+        charts = report_charts(report)
+        cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
+        drawn = stack.enter_context(chartstore.ChartStore(charts.values(), cache=cache_dir,
+                                                          jobs=jobs))
+        stamp = draft_stamp(quarter_dir) if draft else None
+        stem = output_dir / output_stem(report)
+        files: Files = {}
+        if "pdf" in formats:
+            progress("Laying out the PDF")
+            files[stem.with_suffix(".pdf")] = _pdf(
+                page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings, draft=stamp),
+                charts, drawn, settings, limits or Limits(), pdf_worker, warnings)
+        if "html" in formats:
+            progress("Rendering HTML")
+            # anchors a reviewer can link to; charts inlined so the file stands alone
+            html = page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings,
+                        draft=stamp, self_links=True)
+            files = {stem.with_suffix(".html"): drawn.inline(html).encode("utf-8"), **files}
+    if strict and warnings:
+        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
+    progress("Writing files")
+    write_all(files)
+    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+
+
+def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,
+         limits: Limits, child: sandbox.Child | None, warnings: list[str]) -> bytes:
+    """Return the PDF, laid out in the sandboxed child within the limits; add its warnings."""
+    # The child is handed every chart, so wait for the pool first.
+    drawn.finish()
+    pdf, pdf_warnings = render_pdf(
+        html, base=style_base(settings.templates), roots=style_roots(settings.templates),
+        charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
+        limits=limits, child=child)
+    warnings += [f"PDF: {w}" for w in pdf_warnings]
+    return pdf
+
+
+def draft_stamp(quarter_dir: Path) -> str:
+    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    try:
+        commit = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as users run it
+            cwd=quarter_dir, capture_output=True,
+            text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = "not in git"
+    return f"built {when}, commit {commit}"
+
+
+def default_quarter() -> Path:
+    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout."""
+    local = Path("data/derbyshire/2025-26/q1")
+    return local if local.is_dir() else ROOT / local
+
+
+__all__ = ["build", "BuildResult", "RenderError", "default_quarter", "load_report",
+           "output_stem", "page"]

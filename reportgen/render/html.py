@@ -1,0 +1,131 @@
+"""Render the report to HTML with Jinja2: templates and styles from the council's own
+directory first, then the packaged defaults (reachable as "default:name" to extend them)."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown as md
+import nh3
+from markupsafe import Markup, escape
+
+from reportgen.charts.spec import Chart, alt_text
+from reportgen.compute import summary, trends
+from reportgen.core.model import Report
+from reportgen.core.ratings import PROGRESS
+from reportgen.core.resources import STYLES, TEMPLATES
+
+# What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+ICON_PATHS = {
+    "star": "M8 1.2l2 4.3 4.7.6-3.4 3.2.9 4.7L8 11.7 3.8 14l.9-4.7L1.3 6.1 6 5.5z",
+    "tick": "M8 .8a7.2 7.2 0 1 0 0 14.4A7.2 7.2 0 0 0 8 .8zm-1.2 10.7L3.5 8.2l1.3-1.3 2 2 "
+            "4.4-4.4 1.3 1.3z",
+    "triangle": "M8 1 15.2 14.4H.8zm-.9 4.6v4.3h1.8V5.6zm0 5.6v1.7h1.8v-1.7z",
+    "flag": "M2.5 1h1.6v14H2.5zm2.4.8h8.6l-2.2 3.5 2.2 3.5H4.9z",
+    "square": "M2 2h12v12H2z",
+    "circle": "M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13z",
+    "diamond": "M8 .8 15.2 8 8 15.2.8 8z",
+    # direction of travel: the way the value moved (the word beside says if that is better)
+    "arrow-up": "M8 1 14.5 8H10v7H6V8H1.5z",
+    "arrow-down": "M8 15 1.5 8H6V1h4v7h4.5z",
+    "arrow-flat": "M15 8 8 14.5V10H1V6h7V1.5z",
+}
+
+
+def environment(override: Path | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: council overrides, then the packaged templates."""
+    packaged = jinja2.FileSystemLoader(TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None and (override / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(override / "templates"))
+    loaders += [jinja2.PrefixLoader({"default": packaged}, delimiter=":"), packaged]
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["markdown"] = markdown
+    env.filters["icon"] = icon
+    return env
+
+
+def stylesheet(override: Path | None = None, name: str = "report.css") -> str:
+    """Return the stylesheet text: the council's override if it has one, else ours."""
+    for directory in ([override / "styles"] if override else []) + [STYLES]:
+        if (directory / name).is_file():
+            return (directory / name).read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def style_roots(override: Path | None) -> list[Path]:
+    """Return the directories the PDF renderer may read: our styles and the council's."""
+    return [STYLES] + ([override / "styles"] if override else [])
+
+
+def style_base(override: Path | None) -> Path:
+    """Return the directory that relative URLs in the stylesheet resolve against."""
+    if override and (override / "styles" / "report.css").is_file():
+        return override / "styles"
+    return STYLES
+
+
+def markdown(text: str | None) -> Markup:
+    """Return Markdown as HTML keeping only the allowed tags; scripts, images, styles go."""
+    if not text:
+        return Markup("")
+    return Markup(_markdown(text))  # noqa: S704 - sanitised by nh3 in _markdown
+
+
+@functools.lru_cache(maxsize=1024)  # the HTML and the PDF render the same comments
+def _markdown(text: str) -> str:
+    try:
+        html = md.markdown(text, extensions=["sane_lists"], output_format="html")
+    except RecursionError:  # lists or quotes nested thousands deep: show the text as typed
+        return "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n"))
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                     attribute_filter=_absolute_links, url_schemes=ALLOWED_URL_SCHEMES,
+                     link_rel="noopener noreferrer")
+
+
+def _absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only if it is absolute (http, https, mailto) or a place in the report.
+
+    A relative link ("secret.txt", "/etc/passwd") would be resolved against the build
+    machine's directories and published in the PDF as a file:// link."""
+    if attribute != "href":
+        return value
+    return value if value.startswith("#") or _ABSOLUTE.match(value) else None
+
+
+_ABSOLUTE = re.compile(r"(?i)(https?://|mailto:)\S")
+
+
+def icon(kind: str, colour: str) -> Markup:
+    """Return a drawn rating icon. It is decorative (the word always stands beside it), so
+    it is a CSS background: WeasyPrint tags backgrounds as artifacts, images as Figures."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+           f'<path fill="{colour}" d="{ICON_PATHS[kind]}"/></svg>')
+    data = base64.b64encode(svg.encode()).decode()
+    # kind and colour are checked by the scheme's schema (an icon name, #rrggbb)
+    return Markup(f'<span class="icon" aria-hidden="true" style="background-image: '  # noqa: S704
+                  f'url(data:image/svg+xml;base64,{data})"></span>')
+
+
+def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
+                *, css: str, draft: str | None = None, override: Path | None = None,
+                extra: dict[str, Any] | None = None) -> str:
+    """Return the whole report as one HTML document."""
+    template = environment(override).get_template("report.html")
+    trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
+    return template.render(
+        report=report, charts=charts, chart_src=chart_src,
+        css=Markup(css + report.brand_css),  # noqa: S704 - our files and checked settings
+        draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
+        trend_ids=trend_ids, yearly=trends, **(extra or {}))
