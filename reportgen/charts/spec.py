@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, fields, is_dataclass
 
 # Bump whenever the drawing changes, so cached chart files are redrawn.
-STYLE_VERSION = "charts-1"
+STYLE_VERSION = "charts-2"  # 2: Liberation Sans, opaque RGB PNG
 
 
 
