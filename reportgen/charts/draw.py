@@ -21,6 +21,7 @@ build's critical path for a mask that says "opaque" everywhere.
 from __future__ import annotations
 
 import functools
+import io
 import math
 
 from reportgen.charts.spec import Bars, Chart, Trend, Wheel, shown_slices
@@ -51,7 +52,9 @@ def _matplotlib():
     if _mpl is None:
         import logging
 
-        import reportgen.charts.mpl  # noqa: F401 - first: Matplotlib with our fonts only
+        from reportgen.charts.mpl import load
+
+        load()  # before anything below imports Matplotlib: our fonts only
         import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -137,8 +140,6 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     if not isinstance(chart, (Wheel, Trend, Bars)):
         raise TypeError(f"not a chart: {chart!r}")
     mpl = _matplotlib()
-    import io
-
     with mpl.matplotlib.rc_context(_rc()):
         if isinstance(chart, Wheel):
             fig = _draw_wheel(mpl, chart)
@@ -156,11 +157,9 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     return buf.getvalue()
 
 
-def _opaque_png(rgba: bytes, size_in) -> "io.BytesIO":
+def _opaque_png(rgba: bytes, size_in) -> io.BytesIO:
     """Return Matplotlib's raw RGBA pixels as an RGB PNG (the figure is opaque), with the
     resolution recorded and nothing else: no software name, no dates."""
-    import io
-
     from PIL import Image
 
     width, height = (round(inches * PNG_DPI) for inches in size_in)

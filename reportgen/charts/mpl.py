@@ -15,7 +15,8 @@ Matplotlib makes its own as before and the bundled fonts are added to it, so the
 still use them; only the first run is slower. The same happens when the program that
 calls reportgen had imported Matplotlib already.
 
-Importing this module does all that (the fork server imports it before any worker starts).
+`load()` does all that, and so does importing this module (the chart workers' fork server
+preloads it before Matplotlib).
 """
 
 from __future__ import annotations
@@ -101,6 +102,12 @@ def _ensure_bundled() -> None:
             font_manager.fontManager.addfont(str(path))
 
 
-if "matplotlib.font_manager" not in sys.modules:
-    _import_with_bundled_fonts()
-_ensure_bundled()
+def load() -> None:
+    """Import Matplotlib's font manager with only the bundled fonts (see above); a second
+    call costs nothing."""
+    if "matplotlib.font_manager" not in sys.modules:
+        _import_with_bundled_fonts()
+    _ensure_bundled()
+
+
+load()  # on import: the fork server preloads this module, then Matplotlib
