@@ -8,6 +8,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # the PDF child's steps, in seconds: layout_s, write_s, finish_s (shown by --verbose)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
@@ -85,36 +88,52 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
                                                           jobs=jobs))
         stamp = draft_stamp(quarter_dir) if draft else None
         stem = output_dir / output_stem(report)
-        files: Files = {}
-        if "pdf" in formats:
-            progress("Laying out the PDF")
-            files[stem.with_suffix(".pdf")] = _pdf(
-                page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings, draft=stamp),
-                charts, drawn, settings, limits or Limits(), pdf_worker, warnings)
-        if "html" in formats:
-            progress("Rendering HTML")
+
+        def html_file() -> bytes:
             # anchors a reviewer can link to; charts inlined so the file stands alone
             html = page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings,
                         draft=stamp, self_links=True)
-            files = {stem.with_suffix(".html"): drawn.inline(html).encode("utf-8"), **files}
+            return drawn.inline(html).encode("utf-8")
+
+        files: Files = {}
+        timings: dict[str, float] = {}
+        if "pdf" in formats:
+            progress("Laying out the PDF")
+            pdf, html = _pdf(
+                page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings, draft=stamp),
+                charts, drawn, settings, limits or Limits(), pdf_worker, warnings, timings,
+                alongside=html_file if "html" in formats else None)
+            files = {stem.with_suffix(".html"): html} if html is not None else {}
+            files[stem.with_suffix(".pdf")] = pdf
+        elif "html" in formats:
+            progress("Rendering HTML")
+            files[stem.with_suffix(".html")] = html_file()
     if strict and warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+    return BuildResult(report, list(files), warnings, time.perf_counter() - started, timings)
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,
-         limits: Limits, child: sandbox.Child | None, warnings: list[str]) -> bytes:
-    """Return the PDF, laid out in the sandboxed child within the limits; add its warnings."""
-    # The child is handed every chart, so wait for the pool first.
+         limits: Limits, child: sandbox.Child | None, warnings: list[str],
+         timings: dict[str, float], *,
+         alongside: Callable[[], bytes] | None = None) -> tuple[bytes, bytes | None]:
+    """Return the PDF, laid out in the sandboxed child within the limits (adding its warnings
+    and its steps' times), and what `alongside` returns, run in a thread meanwhile."""
+    # The child is handed every chart, so wait for the pool first. After this every chart is
+    # in memory, so `alongside` (the HTML file, charts inlined) only reads them.
     drawn.finish()
-    pdf, pdf_warnings = render_pdf(
-        html, base=style_base(settings.templates), roots=style_roots(settings.templates),
-        charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
-        limits=limits, child=child)
-    warnings += [f"PDF: {w}" for w in pdf_warnings]
-    return pdf
+    with ThreadPoolExecutor(1, thread_name_prefix="reportgen-html") as side:
+        # The HTML file is rendered while the child lays out the PDF, not after it.
+        other = side.submit(alongside) if alongside is not None else None
+        rendered = render_pdf(
+            html, base=style_base(settings.templates), roots=style_roots(settings.templates),
+            charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
+            limits=limits, child=child)
+    warnings += [f"PDF: {w}" for w in rendered.warnings]
+    timings.update(rendered.timings)
+    return rendered.pdf, other.result() if other is not None else None
 
 
 def draft_stamp(quarter_dir: Path) -> str:

@@ -135,6 +135,10 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
     result = _run(shown_build)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if verbosity >= 2 and result.timings:  # benchmarks/run.py reads this line
+        click.echo("  PDF steps: " + ", ".join(
+            f"{key} {result.timings[key]:.3f}" for key in ("layout_s", "write_s", "finish_s")
+            if key in result.timings), err=True)
     if verbosity:
         for path in result.outputs:
             click.echo(f"wrote {path}")

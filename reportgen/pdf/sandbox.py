@@ -55,11 +55,21 @@ def _start() -> Child:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """The PDF, WeasyPrint's warnings, and the seconds of each step in the child (write_pdf's
+    layout_s, write_s, finish_s)."""
+
+    pdf: bytes
+    warnings: list[str]
+    timings: dict[str, float]
+
+
 def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, bytes],
                limits: Limits = Limits(),  # noqa: B008 - frozen
-               child: Child | None = None) -> tuple[bytes, list[str]]:
-    """Return the PDF bytes and WeasyPrint's warnings, made within the limits, by `child`
-    (from worker()) or by a child started now."""
+               child: Child | None = None) -> Rendered:
+    """Return the PDF, WeasyPrint's warnings and the steps' times, made within the limits,
+    by `child` (from worker()) or by a child started now."""
     job = json.dumps({
         "html": html, "base": str(base), "roots": [str(r) for r in roots],
         "charts": {name: base64.b64encode(data).decode("ascii") for name, data in charts.items()},
@@ -81,13 +91,14 @@ def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, by
     return _result(out, err, child.returncode, limits)
 
 
-def _result(out: bytes, err: bytes, code: int, limits: Limits) -> tuple[bytes, list[str]]:
+def _result(out: bytes, err: bytes, code: int, limits: Limits) -> Rendered:
     try:
         answer = json.loads(out)
     except ValueError:
         answer = {}
     if "pdf" in answer:
-        return base64.b64decode(answer["pdf"]), answer["warnings"]
+        return Rendered(base64.b64decode(answer["pdf"]), answer["warnings"],
+                        answer.get("timings", {}))
     if answer.get("kind") == "memory" or b"MemoryError" in err:
         raise RenderError(f"the PDF needed more than the memory limit of {limits.megabytes} MB "
                           "and was stopped; look for a very long or unusual comment, or "

@@ -46,12 +46,14 @@ def main() -> int:
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}
+    answer: dict[str, object]
     try:
         from reportgen.pdf.write import write_pdf
 
+        timings: dict[str, float] = {}
         pdf, warnings = write_pdf(job["html"], base=Path(job["base"]),
                                   roots=[Path(r) for r in job["roots"]],
-                                  charts=lambda name: charts[name])
+                                  charts=lambda name: charts[name], timings=timings)
     except MemoryError:
         answer = {"kind": "memory"}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises RenderError
@@ -59,7 +61,8 @@ def main() -> int:
         kind = "memory" if isinstance(cause, MemoryError) else "render"
         answer = {"kind": kind, "error": str(exc)}
     else:
-        answer = {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings}
+        answer = {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings,
+                  "timings": timings}
     with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
         out.write(json.dumps(answer))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,24 +60,35 @@ class _Collect(logging.Handler):
 
 
 def write_pdf(html: str, *, base: Path, roots: list[Path],
-              charts: Callable[[str], bytes] | None = None) -> tuple[bytes, list[str]]:
+              charts: Callable[[str], bytes] | None = None,
+              timings: dict[str, float] | None = None) -> tuple[bytes, list[str]]:
     """Return the PDF bytes (PDF/UA-1, tagged) and WeasyPrint's warnings. The title and
-    language come from the HTML's <title> and lang attribute."""
+    language come from the HTML's <title> and lang attribute. If `timings` is given, the
+    seconds of each step go into it: layout_s (WeasyPrint's parsing, styling and layout),
+    write_s (its drawing and writing of the PDF), finish_s (our PDF/UA finishing)."""
     import weasyprint
 
     from reportgen.pdf.pdfua import finish, label_table_parts
 
+    options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False,
+               "uncompressed_pdf": False}
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
+    clock = time.perf_counter()
     try:
+        # HTML.write_pdf() is render() then Document.write_pdf(): called apart to time each.
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                                   url_fetcher=guarded_fetcher(roots, charts))
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
-                                 finisher=label_table_parts,
-                                 custom_metadata=False, uncompressed_pdf=False)
+                                   url_fetcher=guarded_fetcher(roots, charts)).render(**options)
+        laid_out = time.perf_counter()
+        pdf = document.write_pdf(finisher=label_table_parts, **options)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
         raise RenderError(f"the PDF could not be made: {type(exc).__name__}: {exc}") from exc
     finally:
         logger.removeHandler(collect)
-    return finish(pdf), collect.messages
+    written = time.perf_counter()
+    finished = finish(pdf)
+    if timings is not None:
+        timings.update(layout_s=laid_out - clock, write_s=written - laid_out,
+                       finish_s=time.perf_counter() - written)
+    return finished, collect.messages
