@@ -229,6 +229,66 @@ def test_finish_joins_a_table_split_over_pages(tmp_path):
     assert all(c.ok for c in check_pdf(tmp_path / "done.pdf"))
 
 
+def test_footers_rewritten_as_text_match_a_full_parse():
+    """finish() re-marks the footers by rewriting the lines that open their sequences; a
+    parse of every operator (the fallback) must give the same content, operator for
+    operator, and the text route must have been the one taken."""
+    import weasyprint
+
+    from reportgen.pdf import pdfua
+
+    html = SMALL.replace("<h1>Small</h1>", "<h1>Small</h1>" + "<p>Some text.</p>" * 80)
+    raw = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    with pikepdf.open(io.BytesIO(raw)) as by_text, pikepdf.open(io.BytesIO(raw)) as by_parse:
+        assert len(by_text.pages) >= 2
+        for page_text, page_parse in zip(by_text.pages, by_parse.pages, strict=True):
+            mapping = _parent_tree(by_text)[int(page_text.obj.StructParents)]
+            reachable = {e.objgen for e in pdfua.elements(by_text.Root.StructTreeRoot.K[0])}
+            orphans = {i for i, e in enumerate(mapping)
+                       if isinstance(e, pikepdf.Dictionary) and e.objgen not in reachable}
+            assert orphans  # the page footer
+            assert pdfua._artifacts_by_text(page_text, orphans)
+            pdfua._artifacts_by_parsing(by_parse, page_parse, orphans)
+            text = pikepdf.parse_content_stream(page_text)
+            parsed = pikepdf.parse_content_stream(page_parse)
+            assert pikepdf.unparse_content_stream(text) == pikepdf.unparse_content_stream(parsed)
+            assert sum(str(op) == "BDC" and ops[0] == pikepdf.Name.Artifact
+                       for ops, op in text) >= len(orphans)
+
+
+def test_footers_text_route_changes_nothing_when_it_cannot_find_every_sequence():
+    import weasyprint
+
+    from reportgen.pdf import pdfua
+
+    raw = weasyprint.HTML(string=SMALL).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        page = pdf.pages[0]
+        before = page.obj.Contents.read_bytes()
+        assert not pdfua._artifacts_by_text(page, {0, 9999})  # 9999: no such sequence
+        assert page.obj.Contents.read_bytes() == before
+
+
+def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def test_build_reports_the_pdf_steps_times(sample):
+    """`reportgen -v build` shows how long WeasyPrint's layout, its writing and our PDF/UA
+    finishing took (benchmarks/run.py reads them)."""
+    result = CliRunner().invoke(main, ["--verbose", "build", str(ROOT / "data" / SAMPLE),
+                                       "-o", str(sample["dirs"][0] / "verbose"),
+                                       "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "PDF steps:" in x)
+    steps = dict(item.split() for item in line.split(":", 1)[1].split(","))
+    assert set(steps) == {"layout_s", "write_s", "finish_s"}
+    assert all(float(v) > 0 for v in steps.values())
+    # layout is WeasyPrint's biggest step; finishing is a small part of it
+    assert float(steps["finish_s"]) < float(steps["layout_s"])
+
+
 # ---- reproducible -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [".pdf", ".html"])

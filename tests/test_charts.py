@@ -333,3 +333,71 @@ def test_alt_text_and_key_do_not_import_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ---- the report's typeface, and nothing else -----------------------------------------------
+
+def test_png_is_opaque_rgb():
+    """RGB, not RGBA: WeasyPrint would split an alpha channel into a mask and compress both."""
+    from PIL import Image
+
+    for chart in (WHEEL, PERCENT):
+        image = Image.open(__import__("io").BytesIO(draw(chart, "png")))
+        assert image.mode == "RGB"
+        assert image.size == ((480, 285) if chart is WHEEL else (510, 300))
+
+
+def test_matplotlib_knows_only_the_bundled_fonts_and_writes_nothing_to_home(tmp_path):
+    """A first run on a fresh machine: Matplotlib gets a list of only styles/fonts' files, so
+    it builds no font cache, writes nothing under HOME, and sets text in Liberation Sans."""
+    code = (
+        "import sys, os\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from test_charts import PERCENT\n"
+        "from reportgen.charts.draw import draw\n"
+        "draw(PERCENT, 'png')\n"
+        "from matplotlib import font_manager as fm\n"
+        "print(sorted(os.path.basename(e.fname) for e in fm.fontManager.ttflist))\n"
+        "print(fm.fontManager.afmlist)\n"
+        "with __import__('matplotlib').rc_context(__import__('reportgen.charts.draw').charts"
+        ".draw._rc()):\n"
+        "    print(os.path.basename(fm.findfont(fm.FontProperties())))\n"
+        "    print(os.path.basename(fm.findfont(fm.FontProperties(weight='bold'))))\n"
+        "print(os.environ.get('MPLCONFIGDIR'))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in ("MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    env.update(HOME=str(tmp_path), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == str(sorted(["LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf",
+                                 "LiberationSans-Italic.ttf", "LiberationSans-BoldItalic.ttf"]))
+    assert out[1] == "[]"
+    assert out[2:4] == ["LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"]
+    assert out[4] == "None"  # put back after the import
+    assert list(tmp_path.iterdir()) == []  # no ~/.cache/matplotlib, no ~/.config/matplotlib
+
+
+def test_bundled_fonts_are_added_when_matplotlib_came_first(tmp_path):
+    """A program that imported Matplotlib before reportgen keeps its font list; the bundled
+    fonts are added to it, so charts are still set in Liberation Sans."""
+    code = (
+        "import os\n"
+        "import matplotlib.font_manager as fm\n"
+        "from reportgen.charts import mpl\n"
+        "mpl.load()\n"
+        "names = {os.path.basename(e.fname) for e in fm.fontManager.ttflist}\n"
+        "print('LiberationSans-Regular.ttf' in names, len(names) > 4)\n"
+    )
+    env = dict(__import__("os").environ, MPLCONFIGDIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
+
+
+def test_font_list_version_is_read_from_matplotlib():
+    from matplotlib import font_manager
+
+    from reportgen.charts import mpl
+
+    assert mpl._list_version() == font_manager.FontManager.__version__

@@ -59,11 +59,13 @@ def font_list(version: str) -> dict[str, object]:
 def _list_version() -> str | None:
     """Return the version Matplotlib's font manager expects of its list, read from its
     source without importing it (importing it is what builds the list)."""
-    spec = importlib.util.find_spec("matplotlib.font_manager")
+    # the package's spec, not the module's: finding a submodule imports its package, which
+    # would read the configuration before MPLCONFIGDIR is set
+    spec = importlib.util.find_spec("matplotlib")
     if spec is None or spec.origin is None:
         return None
     try:
-        source = Path(spec.origin).read_text(encoding="utf-8")
+        source = (Path(spec.origin).parent / "font_manager.py").read_text(encoding="utf-8")
     except OSError:
         return None
     found = re.search(r"^    __version__ = ['\"]([^'\"]+)['\"]", source, re.MULTILINE)
@@ -74,6 +76,9 @@ def _import_with_bundled_fonts() -> None:
     """Import matplotlib.font_manager with a font list of only the bundled fonts."""
     version = _list_version()
     if version is None:
+        import matplotlib.font_manager  # noqa: F401 - Matplotlib's own list, then ours added
+        return
+    if "matplotlib" in sys.modules:  # its configuration is read: MPLCONFIGDIR comes too late
         import matplotlib.font_manager  # noqa: F401 - Matplotlib's own list, then ours added
         return
     scratch = tempfile.mkdtemp(prefix="reportgen-mpl-")
