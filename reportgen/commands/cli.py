@@ -341,12 +341,13 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
             before = _load(at_old) if at_old is not None else None  # a new quarter
             after = _load(at_new)
             labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
-    changes = review.compare(before, after)
+    changes, published = review.compare(before, after), review.overrides(after)
     if fmt == "json":
-        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(review.as_json(changes, *labels, published), indent=2,
+                              ensure_ascii=False))
     else:
         render = review.as_markdown if fmt == "markdown" else review.as_text
-        click.echo(render(changes, *labels), nl=False)
+        click.echo(render(changes, *labels, published), nl=False)
 
 
 def _load(quarter: Path) -> Report:
