@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import ONE_OBJECTIVE_PLAN, PLAN_HEAD, write_quarter
+
 from reportgen.commands.cli import main
 from reportgen.compute.summary import rating_counts
 from reportgen.core.errors import DataError
@@ -168,8 +168,8 @@ def test_the_scheme_in_use_decides_the_words(tmp_path: Path) -> None:
 
 def test_baseline_and_no_quarterly_target_are_not_rated(tmp_path: Path) -> None:
     quarter = write_quarter(tmp_path, {"a.yaml": "measures:\n  carers:\n    value: 3\n"
-                                                 "    rating: No quarterly target\n"
-                                                 "  share:\n    value: 5.0\n    rating: Baseline\n"})
+                                                 "    rating: No quarterly target\n  share:\n"
+                                                 "    value: 5.0\n    rating: Baseline\n"})
     report = load_report(quarter)
     assert [(m.rating, m.not_rated) for m in report.measures] == [
         (None, "No quarterly target"), (None, "Baseline")]

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from reportgen.pipeline import load_report
 
 DOC = ROOT / "docs" / "data-format.md"

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ONE_OBJECTIVE_PLAN, write_quarter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ONE_OBJECTIVE_PLAN, write_quarter
 from reportgen.core.errors import DataError
 from reportgen.core.numbers import Quantity, parse
 from reportgen.core.ratings import Scheme, floor_from, scheme_from

@@ -204,7 +204,7 @@ def as_text(changes: list[Change], old_label: str, new_label: str,
             published: list[Override] | None = None) -> str:
     """Return the changes as plain text for a terminal, git-style word marks in comments,
     then every published rating that overrides the rule."""
-    tail = ([f"", f"Published ratings that differ from the rule ({len(published)})"] +
+    tail = (["", f"Published ratings that differ from the rule ({len(published)})"] +
             [f"  {_override_line(o)}" for o in published]) if published else []
     lines = [f"Changes from {old_label} to {new_label}"]
     if not changes:
