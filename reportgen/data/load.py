@@ -184,8 +184,8 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
             measure.history_where[label] = (doc.name, *doc.where(at))
 
 
-def _fill_rating_inputs(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure,
-                       number: Callable[[str, str | None, tuple], numbers.Quantity | None],
+def _fill_rating_inputs(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure,
+                       number: Callable[[str, str | None, Key], numbers.Quantity | None],
                        problems: list[Problem]) -> None:
     """Read what the rules and the published rating need: floor or tolerance, and the
     council's own `rating:` with its reason. Whether the word is one of the scheme's is
@@ -217,7 +217,7 @@ def _fill_rating_inputs(doc: Document, key: tuple, entry: MeasureUpdate, measure
                                     "published rating: give rating: too, or delete it"))
 
 
-def _tolerance(doc: Document, at: tuple, text: str, unit: str,
+def _tolerance(doc: Document, at: Key, text: str, unit: str,
                problems: list[Problem]) -> numbers.Quantity | None:
     try:
         quantity = numbers.parse(text, unit)
