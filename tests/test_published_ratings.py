@@ -265,3 +265,22 @@ def test_an_unknown_word_stops_the_build_with_the_problem(tmp_path: Path) -> Non
         assert any("'Purple' is not a rating" in p.message for p in exc.problems)
     else:
         raise AssertionError("an unknown rating word must stop the build")
+
+
+def test_new_quarter_keeps_floors_and_asks_for_published_statuses(tmp_path: Path) -> None:
+    from conftest import TINY_PLAN
+    q1 = write_quarter(tmp_path, {"a.yaml": "measures:\n  carers:\n    value: 6\n"
+                                            "    rating: Action\n  share:\n    value: 50.0\n"
+                                            "    target: 60.0\n    floor: 55.0\n"
+                                            "    rating: Review\n"
+                                            "    rating_reason: Seasonal\n"}, plan=TINY_PLAN)
+    q2 = q1.parent / "q2"
+    code, out = run("new-quarter", str(q1), str(q2))
+    assert code == 0, out
+    text = (q2 / "a.yaml").read_text(encoding="utf-8")
+    assert "    floor: 55.0\n" in text
+    assert "  carers:\n    value:  # to fill, or no_data: the reason\n    rating:  # to fill" in text
+    assert "Seasonal" not in text and "rating: Review" not in text
+    report = load_report(q2)
+    assert [m.published for m in report.measures] == [None, None]
+    assert report.measures[0].previous_rating.label == "Action"  # as published in Q1
