@@ -319,3 +319,37 @@ def test_earlier_quarters_keep_their_published_ratings(tmp_path: Path) -> None:
     report = load_report(q2)
     assert report.measures[0].previous_rating.label == "Red"
     assert [s.ratings["foster-carers"].label for s in report.quarters] == ["Red", "Blue"]
+
+
+TOML_SCHEME = """\
+[ratings]
+name = "Performance against target"
+rule = "thresholds"
+bands = [
+  {label = "Green", when = "target", colour = "#00703c", icon = "tick"},
+  {label = "Amber", when = "floor", colour = "#d66400", icon = "triangle"},
+  {label = "Red", colour = "#b81800", icon = "flag"},
+]
+"""
+
+
+def test_a_scheme_in_reportgen_toml_rates_every_command(tmp_path: Path) -> None:
+    from reportgen.data.settings import load_settings
+
+    quarter = one(tmp_path, "    value: 92\n    target: 100\n    floor: 90\n", ONE_OBJECTIVE_PLAN)
+    (tmp_path / "reportgen.toml").write_text(TOML_SCHEME, encoding="utf-8")
+    settings = load_settings(tmp_path)
+    report = load_report(quarter, settings)
+    assert (report.scheme.rule, report.measures[0].rating.label) == ("thresholds", "Amber")
+    assert report.warnings == []  # the floor is read: no "not used" warning
+
+
+def test_a_bad_scheme_in_reportgen_toml_is_a_usage_error(tmp_path: Path) -> None:
+    from reportgen.core.errors import UsageError
+    from reportgen.data.settings import load_settings
+
+    (tmp_path / "reportgen.toml").write_text(TOML_SCHEME.replace('"floor"', '"> 5"'),
+                                             encoding="utf-8")
+    with pytest.raises(UsageError, match="reportgen.toml: ratings: band Amber: with rule: "
+                                         "thresholds, `when` is target or floor"):
+        load_settings(tmp_path)
