@@ -279,7 +279,8 @@ def test_new_quarter_keeps_floors_and_asks_for_published_statuses(tmp_path: Path
     assert code == 0, out
     text = (q2 / "a.yaml").read_text(encoding="utf-8")
     assert "    floor: 55.0\n" in text
-    assert "  carers:\n    value:  # to fill, or no_data: the reason\n    rating:  # to fill" in text
+    assert ("  carers:\n    value:  # to fill, or no_data: the reason\n"
+            "    rating:  # to fill") in text
     assert "Seasonal" not in text and "rating: Review" not in text
     report = load_report(q2)
     assert [m.published for m in report.measures] == [None, None]
