@@ -285,3 +285,15 @@ def test_new_quarter_keeps_floors_and_asks_for_published_statuses(tmp_path: Path
     report = load_report(q2)
     assert [m.published for m in report.measures] == [None, None]
     assert report.measures[0].previous_rating.label == "Action"  # as published in Q1
+
+
+def test_the_preview_counts_notes_apart_from_warnings(tmp_path: Path) -> None:
+    from reportgen.preview.draft import DraftBuilder, Preview
+
+    quarter = seed_000(tmp_path, REASON)
+    (tmp_path / "draft").mkdir()
+    preview = Preview(DraftBuilder(quarter), tmp_path / "draft")
+    assert preview.rebuild().ok
+    page = (preview.root / "index.html").read_text(encoding="utf-8")
+    assert "0 warnings and 1 note in the data" in page
+    assert "note: <code>" in page and "reason: Placements fell" in page
