@@ -1,6 +1,7 @@
 """Golden copies of the sample reports' HTML (Pelican's habit): a refactor shows exactly what
 changed in the report. Charts are named by their content key instead of inlined, so a chart
-whose data changes shows as a changed key.
+whose data changes shows as a changed key, and the stylesheet by its hash (its own file is
+its golden copy), so a change of style shows as one line.
 
 Regenerate after a change you meant, then read the diff before committing it:
 
@@ -9,6 +10,8 @@ Regenerate after a change you meant, then read the diff before committing it:
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from reportgen.charts.report import report_charts
@@ -28,7 +31,13 @@ def render(quarter: str) -> str:
     """Return the sample quarter's HTML as `build` writes it, charts shown by their key."""
     report = load_report(ROOT / quarter, Settings())
     charts = report_charts(report)
-    return page(report, charts, lambda c: f"chart:{chart_key(c)}", Settings(), self_links=True)
+    html = page(report, charts, lambda c: f"chart:{chart_key(c)}", Settings(), self_links=True)
+    return re.sub(r"<style>(.*?)</style>", _hashed, html, count=1, flags=re.S)
+
+
+def _hashed(style: re.Match[str]) -> str:
+    digest = hashlib.sha256(style[1].encode("utf-8")).hexdigest()[:16]
+    return f"<style>/* the stylesheet, sha256 {digest} */</style>"
 
 
 def main() -> None:
