@@ -12,11 +12,12 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -54,7 +55,9 @@ def _plan_year(value: str) -> str:
     return value
 
 
-def _date(value: str) -> dt.date:
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic then says what is wrong with it
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -79,7 +82,7 @@ YearMonth = Annotated[str, _pattern(r"\d{4}-(0[1-9]|1[0-2])",
                                     "is not a year and month; write it as YYYY-MM, e.g. 2027-04"),
                       WithJsonSchema({"type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])$",
                                       "description": "Year and month, printed as 'Apr 2027'."})]
-Date = Annotated[str, AfterValidator(_date),
+Date = Annotated[dt.date, BeforeValidator(_date),
                  WithJsonSchema({"type": "string", "format": "date",
                                  "description": "The date of the data, YYYY-MM-DD."})]
 NumberText = Annotated[str, WithJsonSchema({
@@ -88,9 +91,11 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
-Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?",
-                                    "is not a condition; write e.g. \"> 5\" or \">= -2\""),
-                      WithJsonSchema({"type": "string", "pattern": "^(>|>=)\\s*-?\\d+(\\.\\d+)?$"})]
+Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
+                                    "is not a condition; write e.g. \"> 5\" or \">= -2\" "
+                                    "(rule: relative), or target or floor (rule: thresholds)"),
+                      WithJsonSchema({"type": "string",
+                                      "pattern": "^((>|>=)\\s*-?\\d+(\\.\\d+)?|target|floor)$"})]
 
 
 class Shape(BaseModel):
@@ -118,6 +123,9 @@ class MeasureSpec(Shape):
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
     frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: how far worse than its target, in its unit, the "
+                          "measure's floor is (an update's floor or tolerance wins).")
 
 
 class ObjectiveSpec(Shape):
@@ -158,10 +166,29 @@ class BandSpec(Shape):
         None, description="The key's wording; by default it is written from the conditions.")
 
 
+class TravelSpec(Shape):
+    """Direction of travel: bands that change where performance has (not) improved."""
+
+    compare: Literal["same-quarter-last-year", "previous-quarter"] = Field(
+        "same-quarter-last-year", description="What the latest value is compared with.")
+    improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> better band where the value improved, "
+                                          "e.g. Red: Amber.")
+    not_improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> worse band where the value did not "
+                                          "improve, e.g. Amber: Red.")
+
+
 class SchemeSpec(Shape):
     """A measure rating scheme: bands best first; the last takes the rest."""
 
     name: Text = Field(description="Heading of the key, e.g. Performance against target.")
+    rule: Literal["relative", "thresholds"] = Field(
+        "relative", description="relative: bands of d, the % difference from target; "
+                                "thresholds: each measure's own target and floor.")
+    travel: TravelSpec | None = Field(None, description="Adjust by direction of travel.")
+    mark_overrides: bool = Field(False, description="Mark published ratings that differ "
+                                                    "from the rule, in the tables and key.")
     bands: list[BandSpec] = Field(min_length=2, description="Bands, best first; the last band "
                                                             "takes the rest.")
 
@@ -204,6 +231,16 @@ class MeasureUpdate(Shape):
 
     value: NumberText | None = Field(None, description="The latest value (year to date).")
     target: NumberText | None = Field(None, description="The target; none means no rating.")
+    floor: NumberText | None = Field(
+        None, description="Rule thresholds: the worst value still in the middle band (Amber).")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: the floor as a distance from the target.")
+    rating: Text | None = Field(
+        None, description="The council's published rating, a word of the scheme (or "
+                          "Baseline, No quarterly target): the rating where there is no target, "
+                          "an override where the rule gives another.")
+    rating_reason: Text | None = Field(
+        None, description="Why the published rating differs from the rule's.")
     benchmark: NumberText | None = Field(None, description="The latest benchmark value.")
     benchmark_group: Text | None = Field(
         None, description="What the benchmark is, e.g. England Average June 2025; overrides "
@@ -226,13 +263,16 @@ class UpdateFile(Shape):
                                           "value, target, history, benchmark.")
 
 
-def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
+S = TypeVar("S", bound=Shape)
+
+
+def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     """Return the document as `shape` and every problem found.
 
     A bad entry is pruned and the rest validated again, so one unknown key does not hide
     the other problems of the file: the checks that follow still see the good entries.
     """
-    data, problems = copy.deepcopy(doc.data), []
+    data, problems = copy.deepcopy(doc.data), list[Problem]()
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
         try:
