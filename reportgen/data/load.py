@@ -9,8 +9,8 @@ from reportgen.core import numbers, ratings
 from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, display_path
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
-from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
 from reportgen.data.yamlread import Document, YamlProblem, read
 
