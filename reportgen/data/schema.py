@@ -348,8 +348,9 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
+    # not a key someone typed, such as c[uncil
     return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec") or bool(
-        re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))  # not a key someone typed: c[uncil
+        re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))
 
 
 def _wrong_branch(error: Any) -> bool:
