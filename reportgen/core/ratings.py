@@ -155,15 +155,20 @@ def progress_scheme_from(spec: str | Mapping[str, Any]) -> ProgressScheme:
     name is unknown. "Awaiting update" is always the last level."""
     if isinstance(spec, str):
         spec = BUILT_IN_PROGRESS[spec]
-    levels = tuple(Progress(
-        level["label"], level["colour"], level["icon"], level.get("description") or "",
-        tuple(level.get("phrase") or (f"is rated {level['label']}", f"are rated {level['label']}")),  # type: ignore[arg-type]
-        bool(level.get("action"))) for level in spec["levels"])
+    levels = tuple(_level(level) for level in spec["levels"])
     if not any(level.action for level in levels):  # the worst needs action unless told
         last = levels[-1]
         levels = levels[:-1] + (Progress(last.label, last.colour, last.icon, last.description,
                                          last.phrase, True),)
     return ProgressScheme(levels + (PROGRESS_BY_LABEL[AWAITING],))
+
+
+def _level(level: Mapping[str, Any]) -> Progress:
+    label = level["label"]
+    one, many = level.get("phrase") or (f"is rated {label}", f"are rated {label}")
+    return Progress(label, level["colour"], level["icon"], level.get("description") or "",
+                    (one, many), bool(level.get("action")))
+
 
 BUILT_IN: dict[str, dict[str, Any]] = {
     "strong-good-review-action": {
