@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from reportgen.core.errors import Problem, did_you_mean
+from reportgen.core.profile import TABLES
 from reportgen.core.ratings import PROGRESS
 from reportgen.data.yamlread import Document
 
@@ -202,6 +203,27 @@ ColumnEntry = Annotated[str | dict[str, Text], WithJsonSchema({
                                    "additionalProperties": {"type": "string"}}]})]
 
 
+def _columns_schema() -> dict[str, Any]:
+    """Return the JSON Schema of `columns`: per table, its own column names, for editors."""
+    def entry(names: tuple[str, ...]) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(names)}, {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "propertyNames": {"enum": list(names)}, "additionalProperties": {"type": "string"}}]}
+    return {"type": "object", "additionalProperties": False, "properties": {
+        table: {"type": "array", "items": entry(names), "description": TABLE_WORDS[table]}
+        for table, names in TABLES.items()}}
+
+
+TABLE_WORDS = {
+    "progress": "Strategic Outcome Progress: each objective's progress and comment.",
+    "latest-measures": "Latest Measure Data: quarterly measures.",
+    "previous-quarter-measures": "Measures whose latest data (as_at) is from an earlier "
+                                 "quarter.",
+    "annual-measures": "Annual Measure Data.",
+    "awaiting-data": "Measures with no value yet.",
+}
+
+
 class SummarySpec(Shape):
     """The overview's summary sentences."""
 
@@ -225,7 +247,7 @@ class ProfileSpec(Shape):
         None, description="The report's sections, in order.")
     outcome: list[OutcomePart] | None = Field(
         None, description="What each outcome's section holds, in order.")
-    columns: dict[str, list[ColumnEntry]] = Field(
+    columns: Annotated[dict[str, list[ColumnEntry]], WithJsonSchema(_columns_schema())] = Field(
         default_factory=dict, description="Per table (progress, latest-measures, "
         "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
     summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
