@@ -84,10 +84,3 @@ class Words:
         """Return a rating word in the report's language (a council's own word unchanged)."""
         return self.gettext(word)
 
-
-def months_for_extraction() -> list[str]:
-    """Name the month messages where the extractor sees them (they are looked up by index)."""
-    gettext = str  # the extractor reads the calls; at run time they return the id
-    return [gettext("Jan"), gettext("Feb"), gettext("Mar"), gettext("Apr"), gettext("May"),
-            gettext("Jun"), gettext("Jul"), gettext("Aug"), gettext("Sep"), gettext("Oct"),
-            gettext("Nov"), gettext("Dec")]

@@ -6,6 +6,7 @@ pyproject.toml, else the defaults. Options given on the command line win over bo
     output = "output"                        # where build and export write
     ratings = "blue-green-amber-red"         # overrides the plan's rating scheme
     templates = "theme"                      # a directory with templates/ and styles/
+    language = "cy"                          # the report's language, instead of the plan's
 
     [branding]
     council = "Derbyshire County Council"    # overrides the plan's council name
@@ -20,13 +21,15 @@ from __future__ import annotations
 import base64
 import tomllib
 from pathlib import Path
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.core.errors import UsageError, did_you_mean, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import BUILT_IN, scheme_from
+from reportgen.core.words import Words
 
 CONFIG_FILE = "reportgen.toml"
 PYPROJECT = "pyproject.toml"
@@ -58,6 +61,9 @@ class Settings(BaseModel):
                                                   "the plan's.")
     templates: Path | None = Field(None, description="A directory with templates/ and styles/ "
                                                      "that override the packaged ones.")
+    language: Literal["en-GB", "cy"] | None = Field(
+        None, description="The report's language, instead of the plan's: en-GB or cy (a "
+                          "Welsh edition from the same data).")
     branding: Branding = Field(default_factory=Branding)
     source: Path | None = Field(None, exclude=True, description="The file these came from.")
 
@@ -81,6 +87,9 @@ class Settings(BaseModel):
             report.council = self.branding.council
         if self.ratings:
             report.scheme = scheme_from(self.ratings)
+        if self.language:
+            report.profile = replace(report.profile, language=self.language)
+            report.words = Words(self.language, report.profile.words)
 
     def css(self) -> str:
         """Return the stylesheet lines for the brand colour and logo ("" for neither)."""
