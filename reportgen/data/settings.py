@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import base64
 import tomllib
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator

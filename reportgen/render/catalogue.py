@@ -28,7 +28,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "format": None}
 
 
-def extracted() -> Iterator[tuple[Message, str]]:
+def extracted() -> Iterator[tuple[str | tuple[str, ...], str]]:
     """Yield each phrase the templates and the code ask for, with where it is."""
     jinja = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     for name, line, message, _, _ in extract_from_dir(
@@ -42,7 +42,7 @@ def extracted() -> Iterator[tuple[Message, str]]:
             yield message, f"reportgen/{name}:{line}"
 
 
-def tabled() -> Iterator[tuple[Message, str]]:
+def tabled() -> Iterator[tuple[str | tuple[str, ...], str]]:
     """Yield the phrases kept in tables rather than written in calls."""
     for month in words.MONTHS:
         yield month, "reportgen/core/words.py"
@@ -69,9 +69,8 @@ def messages() -> dict[Message, list[str]]:
     """Return every phrase of the report, each with the places it is used."""
     found: dict[Message, list[str]] = {}
     for message, where in [*extracted(), *tabled()]:
-        if not isinstance(message, str):
-            message = (message[0], message[1])
-        found.setdefault(message, []).append(where)
+        key: Message = message if isinstance(message, str) else (message[0], message[1])
+        found.setdefault(key, []).append(where)
     return found
 
 
@@ -100,8 +99,8 @@ def main() -> None:
         print(f"{path}: {len(missing)} untranslated", file=sys.stderr)
 
 
-def _translated(string: str | tuple[str, ...]) -> bool:
-    return all(string) if isinstance(string, tuple) else bool(string)
+def _translated(string: object) -> bool:
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
 
 
 if __name__ == "__main__":
