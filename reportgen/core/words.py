@@ -6,8 +6,8 @@ reportgen/locale/, read and compiled with Babel when first needed, so no compile
 binary is kept in git. A council rewords any message with `report.words` in plan.yaml
 (docs/profile.md); its words win over the catalogue, in every language.
 
-Placeholders are gettext's %(name)s, as in Jinja2's i18n extension; a literal percent sign
-is written %%.
+Placeholders are gettext's %(name)s, as in Jinja2's i18n extension; in a phrase with
+placeholders a literal percent sign is written %%.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import gettext as gettext_module
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT_LANGUAGE = "en-GB"
 # language tag -> catalogue file stem; English is the message ids themselves
 LANGUAGES = {"en-GB": None, "cy": "cy"}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -56,6 +58,8 @@ class Words:
         given = self.own.get(message)
         if isinstance(given, str):
             return given
+        if isinstance(given, list) and given:  # [one, many]: the phrase on its own is one
+            return given[0]
         return self._catalogue.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
@@ -69,7 +73,8 @@ class Words:
 
     def format(self, message: str, **values: object) -> str:
         """Return the words for a message with its placeholders filled."""
-        return self.gettext(message) % values
+        text = self.gettext(message)
+        return text % values if PLACEHOLDER.search(message) else text
 
     def month(self, number: int) -> str:
         """Return a month's short name: 1 -> "Jan"."""
@@ -84,3 +89,20 @@ class Words:
         """Return a rating word in the report's language (a council's own word unchanged)."""
         return self.gettext(word)
 
+
+
+def check_own(message: str, text: str, names: set[str] | None = None) -> str | None:
+    """Return what is wrong with a council's words for a message (None if nothing): they may
+    use only the message's placeholders, and a stray % breaks them."""
+    allowed = set(PLACEHOLDER.findall(message)) if names is None else names
+    unknown = sorted(set(PLACEHOLDER.findall(text)) - allowed)
+    if unknown:
+        return (f"%({unknown[0]})s is not a placeholder of this phrase; it has "
+                + (", ".join(f"%({n})s" for n in sorted(allowed)) or "none"))
+    if not allowed:
+        return None  # never filled in: a % is printed as typed
+    try:
+        text % dict.fromkeys(allowed, "x")
+    except (ValueError, TypeError, KeyError):
+        return "a percent sign here is written %% (the phrase has placeholders)"
+    return None

@@ -8,25 +8,34 @@ from typing import Any
 from reportgen.core import ratings
 from reportgen.core.errors import Problem, did_you_mean
 from reportgen.core.profile import DEFAULT_COLUMNS, TABLES, Column, Profile
-from reportgen.core.words import Words
+from reportgen.core.words import PLACEHOLDER, Words, check_own
 from reportgen.data.schema import PlanFile, ProfileSpec
 from reportgen.data.yamlread import Document
 
 TITLE = "Performance Report Quarter %(quarter)s %(start)s to %(end)s"
-SENTENCE = "As at Quarter %(quarter)s, of the %(total)s %(objectives)s in the %(plan)s, %(counts)s."
+SENTENCE = ("As at Quarter %(quarter)s, of the %(total)s %(objectives)s in the %(plan)s, "
+            "%(counts)s.")
+HEADING_NAMES = {"year", "year_long"}
+TITLE_NAMES = {"quarter", "start", "end", "year", "plan", "council"}
+SENTENCE_NAMES = {"quarter", "total", "objectives", "plan", "year", "counts"}
 
 
 def profile_from(doc: Document, spec: PlanFile,
                  problems: list[Problem]) -> tuple[Profile, Words]:
     """Return the plan's profile and words (the defaults where it gives none)."""
     given = spec.report or ProfileSpec()
-    own: dict[str, str | list[str]] = {
-        key: list(value) if isinstance(value, tuple) else value
-        for key, value in given.words.items()}
-    if given.title:
+    own: dict[str, str | list[str]] = {}
+    for key, value in given.words.items():
+        texts = list(value) if isinstance(value, tuple) else [value]
+        if _checked(doc, ("report", "words", key), key, texts, None, problems):
+            own[key] = texts if isinstance(value, tuple) else value
+    if given.title and _checked(doc, ("report", "title"), TITLE, [given.title], TITLE_NAMES,
+                                problems):
         own[TITLE] = given.title
     summary = given.summary
-    if summary and summary.sentence:
+    if summary and summary.sentence and _checked(doc, ("report", "summary", "sentence"),
+                                                 SENTENCE, [summary.sentence],
+                                                 SENTENCE_NAMES, problems):
         own[SENTENCE] = summary.sentence
     columns = dict(Profile().columns)
     for table, entries in given.columns.items():
@@ -48,6 +57,16 @@ def profile_from(doc: Document, spec: PlanFile,
     return profile, Words(given.language, own)
 
 
+def _checked(doc: Document, at: tuple[Any, ...], message: str, texts: list[str],
+             names: set[str] | None, problems: list[Problem]) -> bool:
+    """Tell whether a council's words for a message can be used; add a problem if not."""
+    for text in texts:
+        if (wrong := check_own(message, text, names)) is not None:
+            problems.append(doc.problem(at, wrong))
+            return False
+    return True
+
+
 def _columns(doc: Document, at: tuple[Any, ...], table: str, entries: list[str | dict[str, str]],
              problems: list[Problem]) -> tuple[Column, ...]:
     allowed = TABLES[table]
@@ -62,6 +81,11 @@ def _columns(doc: Document, at: tuple[Any, ...], table: str, entries: list[str |
             problems.append(doc.problem((*at, i), f"'{name}' is not a column of {table}"
                                                   f"{did_you_mean(name, allowed)}; the columns "
                                                   f"are: {', '.join(allowed)}"))
+            continue
+        # a heading is filled in only when it has placeholders (compute.layout.heading)
+        if (heading is not None and PLACEHOLDER.search(heading)
+                and (wrong := check_own(heading, heading, HEADING_NAMES))):
+            problems.append(doc.problem((*at, i, name), wrong))
             continue
         out.append(Column(name, heading))
     return tuple(out) or tuple(Column(n) for n in DEFAULT_COLUMNS[table])

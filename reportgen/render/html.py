@@ -19,7 +19,7 @@ from reportgen.charts.spec import Chart, alt_text
 from reportgen.compute import layout, summary, trends
 from reportgen.core.model import Report
 from reportgen.core.resources import STYLES, TEMPLATES
-from reportgen.core.words import Words
+from reportgen.core.words import PLACEHOLDER, Words
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
@@ -121,11 +121,19 @@ def icon(kind: str, colour: str) -> Markup:
 def install_words(env: jinja2.Environment, words: Words) -> None:
     """Give the templates the report's words as gettext (Jinja2's i18n extension).
 
-    Every message is escaped before Jinja treats it as markup: a council's own words are
-    user text, and the catalogue's are text too."""
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: escape(words.gettext(message)),
-        lambda one, many, n: escape(words.ngettext(one, many, n)), newstyle=True)
+    `_("...", name=value)` fills placeholders only in a phrase that has them, so a percent
+    sign needs doubling only there (docs/profile.md). Every phrase
+    is escaped: a council's own words are user text, and the catalogue's are text too."""
+    def gettext(message: str, **values: Any) -> Markup:
+        text = escape(words.gettext(message))
+        return text % values if PLACEHOLDER.search(message) else text  # % escapes values
+
+    def ngettext(one: str, many: str, n: int, **values: Any) -> Markup:
+        text = escape(words.ngettext(one, many, n))
+        return text % {"num": n, **values} if PLACEHOLDER.search(one + many) else text
+
+    env.install_gettext_callables(gettext, ngettext)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = gettext
 
 
 def page_css(words: Words) -> str:
