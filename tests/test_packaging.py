@@ -16,5 +16,6 @@ def test_the_wheel_carries_templates_styles_and_fonts(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("reportgen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("reportgen/templates/report.html", "reportgen/templates/macros.html",
-                 "reportgen/styles/report.css", "reportgen/styles/fonts/LiberationSans-Bold.ttf"):
+                 "reportgen/styles/report.css", "reportgen/styles/fonts/LiberationSans-Bold.ttf",
+                 "reportgen/templates/actions.html", "reportgen/locale/cy.po"):
         assert name in names
