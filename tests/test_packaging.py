@@ -34,7 +34,7 @@ def test_the_wheel_carries_templates_styles_and_fonts(wheel: set[str]) -> None:
 
 
 def test_the_wheel_carries_the_message_catalogues(wheel: set[str]) -> None:
-    catalogues = {f"reportgen/locale/{p.name}" for p in (ROOT / "reportgen" / "locale").glob("*")}
+    catalogues = {f"reportgen/locale/{p.name}" for p in (ROOT / "locale").glob("*")}
     assert "reportgen/locale/cy.po" in catalogues
     assert catalogues <= wheel, catalogues - wheel
 

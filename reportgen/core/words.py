@@ -2,7 +2,7 @@
 council's own rewording on top.
 
 The message ids are the English (en-GB) words. A language's catalogue is a .po file in
-reportgen/locale/, read and compiled with Babel when first needed, so no compiled .mo
+locale/ (at the top of the repository, like templates/), read and compiled with Babel when first needed, so no compiled .mo
 binary is kept in git. A council rewords any message with `report.words` in plan.yaml
 (docs/profile.md); its words win over the catalogue, in every language.
 
@@ -17,12 +17,13 @@ import gettext as gettext_module
 import io
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+from reportgen.core.resources import LOCALE
+
+LOCALE_DIR = LOCALE
 DEFAULT_LANGUAGE = "en-GB"
 # language tag -> catalogue file stem; English is the message ids themselves
 LANGUAGES = {"en-GB": None, "cy": "cy"}
