@@ -3,8 +3,9 @@ council's own rewording on top.
 
 The message ids are the English (en-GB) words. A language's catalogue is a .po file in
 locale/ (at the top of the repository, like templates/), read and compiled with Babel when
-first needed, so no compiled .mo binary is kept in git. A council rewords any message with `report.words` in plan.yaml
-(docs/profile.md); its words win over the catalogue, in every language.
+first needed, so no compiled .mo binary is kept in git. A council rewords any message with
+`report.words` in plan.yaml (docs/profile.md); its words win over the catalogue, in every
+language.
 
 Placeholders are gettext's %(name)s, as in Jinja2's i18n extension; in a phrase with
 placeholders a literal percent sign is written %%.
