@@ -91,8 +91,14 @@ def measures_sentence(report: Report) -> str:
         return words.format("None of the %(total)s measures has a rating against a target "
                             "this quarter.", total=total)
     parts = join([f"{c.count} {words.label(c.label)}" for c in counts], words)
-    sentence = words.ngettext(
-        "Of the %(total)s measures, %(rated)s is rated against a target this quarter: "
-        "%(parts)s.", "Of the %(total)s measures, %(rated)s are rated against a target this "
-        "quarter: %(parts)s.", rated)
+    # a status published with no target (Derby City's) is a rating, but not against a target
+    if all(m.target is not None for m in report.measures if m.rating):
+        sentence = words.ngettext(
+            "Of the %(total)s measures, %(rated)s is rated against a target this quarter: "
+            "%(parts)s.", "Of the %(total)s measures, %(rated)s are rated against a target "
+            "this quarter: %(parts)s.", rated)
+    else:
+        sentence = words.ngettext(
+            "Of the %(total)s measures, %(rated)s is rated this quarter: %(parts)s.",
+            "Of the %(total)s measures, %(rated)s are rated this quarter: %(parts)s.", rated)
     return sentence % {"total": total, "rated": rated, "parts": parts}
