@@ -33,6 +33,12 @@ def test_the_wheel_carries_templates_styles_and_fonts(wheel: set[str]) -> None:
     assert templates | styles <= wheel, (templates | styles) - wheel
 
 
+def test_the_wheel_carries_the_message_catalogues(wheel: set[str]) -> None:
+    catalogues = {f"reportgen/locale/{p.name}" for p in (ROOT / "locale").glob("*")}
+    assert "reportgen/locale/cy.po" in catalogues
+    assert catalogues <= wheel, catalogues - wheel
+
+
 def test_the_wheel_carries_every_module(wheel: set[str]) -> None:
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "reportgen").rglob("*.py")}
     assert modules <= wheel, f"not in the wheel (list the package in pyproject.toml): " \
