@@ -12,10 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportgen.charts import store as chartstore
-from reportgen.charts.report import report_charts
-from reportgen.charts.spec import Chart
 from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError
 from reportgen.core.model import Report
@@ -26,7 +24,10 @@ from reportgen.data.load import load_quarter
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
-from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+
+if TYPE_CHECKING:  # imported where used: `validate` and `status` need only load_report
+    from reportgen.charts.spec import Chart
+    from reportgen.charts.store import ChartStore
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -57,6 +58,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
 def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
          settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
     """Return the report as one HTML page, with the settings' templates and styles."""
+    from reportgen.render.html import render_html, stylesheet
+
     return render_html(report, charts, chart_src, css=stylesheet(settings.templates),
                        draft=draft, override=settings.templates,
                        extra={"self_links": self_links})
@@ -79,6 +82,9 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     """Build the quarter's report into output_dir and return what was written. Charts come
     from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one).
     `override` (a templates directory) wins over the settings' own."""
+    from reportgen.charts import store as chartstore
+    from reportgen.charts.report import report_charts
+
     started = time.perf_counter()
     settings = (settings or Settings()).overridden(templates=override)
     with ExitStack() as stack:
@@ -123,12 +129,14 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
                        [str(w) for w in report.warnings if w.severity == "note"], timings)
 
 
-def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,
+def _pdf(html: str, charts: dict[str, Chart], drawn: ChartStore, settings: Settings,
          limits: Limits, child: sandbox.Child | None, warnings: list[str],
          timings: dict[str, float], *,
          alongside: Callable[[], bytes] | None = None) -> tuple[bytes, bytes | None]:
     """Return the PDF, laid out in the sandboxed child within the limits (adding its warnings
     and its steps' times), and what `alongside` returns, run in a thread meanwhile."""
+    from reportgen.render.html import style_base, style_roots
+
     # The child is handed every chart, so wait for the pool first. After this every chart is
     # in memory, so `alongside` (the HTML file, charts inlined) only reads them.
     drawn.finish()
