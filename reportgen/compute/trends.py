@@ -84,6 +84,8 @@ def was(report: Report, previous: Progress | Rating | None, change: str | None) 
     """Return "was Review in Quarter 1" where the rating changed, else ""."""
     if change is None or previous is None:
         return ""
+    if report.quarter == 1:  # last plan year's Quarter 4 (report.before)
+        return f"was {previous.label} in Quarter 4 {earlier_year(report.year, 1)}"
     return f"was {previous.label} in Quarter {report.quarter - 1}"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
+from reportgen.core.items import Items
 from reportgen.core.numbers import Quantity
 from reportgen.core.ratings import Progress, Rating, Scheme
 
@@ -143,6 +144,11 @@ class Report:
     brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
     warnings: list[Problem] = field(default_factory=list)
     quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
+    # Quarter 1's quarter before: last plan year's Quarter 4, read with this year's plan
+    before: QuarterStatus | None = None
+    items: Items = field(default_factory=Items)  # milestones, projects, risks (report 004)
+    layout: str = "objectives"  # objectives (report 001) | themes (report 004)
+    measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
 
     @property
     def objectives(self) -> list[Objective]:
