@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.core.items import Item, Project, Risk, Status, StatusScheme
-from reportgen.core.model import MONTHS, QUARTER_END_MONTH, Measure, Report
+from reportgen.core.model import MONTHS, QUARTER_END_MONTH, Measure, Report, earlier_year
 
 MONTH_NAMES = ("January February March April May June July August September October "
                "November December").split()
@@ -93,6 +93,19 @@ def status_table(report: Report, kind: str, by: str = "theme") -> CrossTable:
     return cross_table(scheme.name, groups, [(s.label, s.colour) for s in scheme.ranked], items,
                        (lambda i: i.owner) if by == "owner" else (lambda i: i.outcome_id),
                        lambda i: i.status.label if i.status else None)
+
+
+def month_year(year: str, quarter: int) -> str:
+    """Return the quarter's last month in full: "June 2023" for Quarter 1 2023-24."""
+    month = QUARTER_END_MONTH[quarter]
+    return f"{MONTH_NAMES[month - 1]} {int(year[:4]) + (quarter == 4)}"
+
+
+def before_month(report: Report) -> str:
+    """Return the quarter before's last month: "March 2023" for Quarter 1 2023-24."""
+    if report.quarter > 1:
+        return month_year(report.year, report.quarter - 1)
+    return month_year(earlier_year(report.year, 1), 4)
 
 
 def quarter_end(report: Report) -> str:
@@ -280,10 +293,37 @@ def position(m: Measure) -> str:
 
 
 def was_sentence(report: Report, label: str | None, noun: str) -> str:
-    """Return "This measure was reported as 'green' in Quarter 4 2022-23" or ""."""
+    """Return "This measure was reported as 'green' in Quarter 4 2022-23." or ""."""
     if not label or not report.items.before_label:
         return ""
     return f"This {noun} was reported as {_quote(label)} in {report.items.before_label}."
+
+
+def item_note(report: Report, item: Item, noun: str) -> str:
+    """Return what changed for a milestone or project, as report 004 words it: "This
+    milestone was reported as 'some slippage' in ...", "Priority project added for reporting
+    for the first time in ...", "... changed from 'red' in ... to 'n/a' (project closure)"."""
+    kind = "projects" if isinstance(item, Project) else "milestones"
+    change = report.items.schemes[kind].change(item.previous, item.status)
+    now = f"Quarter {report.quarter} {report.year}"
+    if change == "new":
+        return f"Priority {noun} added for reporting for the first time in {now}."
+    if change is None or item.previous is None or item.status is None:
+        return ""
+    if isinstance(item, Project):
+        why = f" ({item.closed})" if change == "closed" and item.closed else ""
+        return (f"The status of this {noun} has changed from {_quote(item.previous.label)} "
+                f"in {report.items.before_label} to {_quote(item.status.label)}{why}.")
+    return was_sentence(report, item.previous.label, noun)
+
+
+def theme_items(report: Report, outcome_id: str) -> dict[str, list[Any]]:
+    """Return a theme's items by kind, in plan order: what its table lists."""
+    measures = [m for o in report.outcomes if o.id == outcome_id for m in o.measures]
+    return {"milestones": [i for i in report.items.milestones if i.outcome_id == outcome_id],
+            "projects": [i for i in report.items.projects if i.outcome_id == outcome_id],
+            "measures": measures,
+            "risks": [r for r in report.items.risks if r.outcome_id == outcome_id]}
 
 
 def status_now(item: Item) -> Status | None:

@@ -16,7 +16,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from reportgen.charts.spec import Chart, alt_text
-from reportgen.compute import summary, trends
+from reportgen.compute import items, summary, trends
 from reportgen.core.model import Report
 from reportgen.core.ratings import PROGRESS
 from reportgen.core.resources import STYLES, TEMPLATES
@@ -122,10 +122,11 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
                 *, css: str, draft: str | None = None, override: Path | None = None,
                 extra: dict[str, Any] | None = None) -> str:
     """Return the whole report as one HTML document."""
-    template = environment(override).get_template("report.html")
+    name = "themes.html" if report.layout == "themes" else "report.html"
+    template = environment(override).get_template(name)
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
     return template.render(
         report=report, charts=charts, chart_src=chart_src,
         css=Markup(css + report.brand_css),  # noqa: S704 - our files and checked settings
         draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
-        trend_ids=trend_ids, yearly=trends, **(extra or {}))
+        trend_ids=trend_ids, yearly=trends, items=items, **(extra or {}))
