@@ -33,16 +33,15 @@ def plan_items(doc: Document, spec: PlanFile, problems: list[Problem]) -> Items:
     items = Items(scale=DERBY_SCALE)
     seen: dict[str, int] = {}
     for i, o in enumerate(spec.outcomes):
-        for kind, entries in (("milestones", o.milestones), ("projects", o.projects),
-                              ("risks", o.risks)):
-            for j, entry in enumerate(entries):
+        for kind, ids in (("milestones", [m.id for m in o.milestones]),
+                          ("projects", [p.id for p in o.projects]),
+                          ("risks", [r.id for r in o.risks])):
+            for j, ident in enumerate(ids):
                 key = ("outcomes", i, kind, j, "id")
-                line = doc.where(key)[0]
-                if entry.id in seen:
-                    problems.append(doc.problem(key, f"id '{entry.id}' is used twice (first at "
-                                                     f"line {seen[entry.id]}): ids must be "
-                                                     "unique"))
-                seen.setdefault(entry.id, line)
+                if ident in seen:
+                    problems.append(doc.problem(key, f"id '{ident}' is used twice (first at "
+                                                     f"line {seen[ident]}): ids must be unique"))
+                seen.setdefault(ident, doc.where(key)[0])
         items.milestones += [Milestone(m.id, m.title, o.id, m.owner) for m in o.milestones]
         items.projects += [Project(p.id, p.title, o.id, p.owner, stage=p.stage or "")
                            for p in o.projects]
