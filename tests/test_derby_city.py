@@ -283,3 +283,56 @@ outcomes:""")
     assert table_dict(table) == {"High": (1,), "Low": (1,)}
     assert items.project_sentences(report)[1] == ("50% of priority projects were assessed as "
                                                   "either ‘high’.")
+
+
+# ---- export, diff and status cover the item kinds --------------------------------------
+
+def run(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from reportgen.commands.cli import main
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_export_has_rows_for_milestones_projects_and_risks(tmp_path: Path) -> None:
+    import json
+
+    code, out = run("export", str(DERBY))
+    data = json.loads(out)
+    assert code == 0 and data["before"] == "Quarter 4 2022-23"
+    assert len(data["projects"]) == 42 and len(data["milestones"]) == 39
+    ocor = next(p for p in data["projects"] if p["id"] == "city-river-ocor")
+    assert (ocor["status_before"], ocor["status"], ocor["change"]) == ("Green",
+                                                                        "Green / Amber",
+                                                                        "worsened")
+    sr30 = next(r for r in data["risks"] if r["id"] == "SR30_PS24")
+    assert (sr30["score_before"], sr30["score"], sr30["change"]) == (12, 8, "decreased")
+    code, out = run("export", str(DERBY), "--format", "csv", "--table", "projects")
+    assert out.splitlines()[0].startswith("Theme,Project id,Project,Owner,Stage,Status,"
+                                          "Status Quarter 4 2022-23")
+    assert "Growth,bateman-street,Bateman Street,Growth theme,,Green / Amber,NEW," in out
+    code, _ = run("export", str(DERBY), "--format", "csv", "-o", str(tmp_path))
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
+        "measures.csv", "milestones.csv", "objectives.csv", "projects.csv", "risks.csv"]
+
+
+def test_diff_and_status_show_projects_and_risks(tmp_path: Path) -> None:
+    copy = tmp_path / "derby-city"
+    shutil.copytree(ROOT / "data" / "derby-city", copy)
+    quarter = copy / "2023-24" / "q1"
+    growth, smarter = quarter / "growth.yaml", quarter / "smarter.yaml"
+    growth.write_text(growth.read_text(encoding="utf-8").replace(
+        '  smartparc:\n    status: "Green"\n', "  smartparc:\n    status: Amber / Red\n"),
+        encoding="utf-8")
+    smarter.write_text(smarter.read_text(encoding="utf-8").replace(
+        "  SR7_CR6:\n    impact: 3\n    likelihood: 2\n", "  SR7_CR6: {}\n"), encoding="utf-8")
+    code, out = run("diff", str(DERBY), str(quarter))
+    assert "smartparc SmartParc: status Green -> Amber / Red" in out
+    assert "SR7_CR6 Effective contract management: score 6 -> no score" in out
+    code, out = run("status", str(quarter))
+    assert code == 1
+    assert "Awaiting update: 0 of 5 objectives, 0 of 85 measures, 0 of 39 milestones, 0 of " \
+           "42 projects, 1 of 16 risks." in out
+    assert "Working smarter theme: 0 objectives, 0 measures, 1 risk\n  risk      SR7_CR6: " \
+           "Effective contract management" in out

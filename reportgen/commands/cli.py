@@ -211,8 +211,10 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Write files into this directory instead of printing: NAME.json, "
-                   "objectives.csv and measures.csv, or NAME.xlsx.")
-@click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
+                   "objectives.csv and measures.csv (and milestones, projects, risks where "
+                   "the plan has them), or NAME.xlsx.")
+@click.option("--table", type=click.Choice(["measures", "objectives", "milestones", "projects",
+                                           "risks"]), default="measures",
               show_default=True, help="Which table csv prints when there is no --output.")
 def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
     """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
@@ -228,16 +230,14 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
         if fmt == "json":
             click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
         else:
-            pick = tables.measure_table if table == "measures" else tables.objective_table
-            click.echo(tables.to_csv(*pick(report)), nl=False)
+            click.echo(tables.to_csv(*tables.TABLES[table](report)), nl=False)
         return
     stem = output / output_stem(report)
     files = {
         "json": lambda: {stem.with_suffix(".json"): json.dumps(
             report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
         "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
-                        for name, pick in (("objectives", tables.objective_table),
-                                           ("measures", tables.measure_table))},
+                        for name, pick in tables.tables_of(report).items()},
         "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
     }[fmt]()
     write_all(files)
