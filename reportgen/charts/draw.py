@@ -453,7 +453,7 @@ def _draw_bars(mpl: Any, bars: Bars) -> Figure:
 
 # ---- risk matrix ---------------------------------------------------------
 
-MATRIX_SIZE = (5.6, 3.4)
+MATRIX_SIZE = (6.4, 3.6)
 
 
 def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
@@ -463,8 +463,8 @@ def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
 
     width_in, height_in = MATRIX_SIZE
     fig = _new_figure(mpl, MATRIX_SIZE)
-    fig.subplots_adjust(left=0.9 / width_in, right=1 - 0.1 / width_in,
-                        bottom=0.55 / height_in, top=1 - 0.1 / height_in)
+    fig.subplots_adjust(left=0.95 / width_in, right=1 - 0.05 / width_in,
+                        bottom=0.42 / height_in, top=1 - 0.05 / height_in)
     ax = fig.add_subplot()
     size_x, size_y = len(matrix.likelihood), len(matrix.impact)
     for cell in matrix.cells:
@@ -476,7 +476,7 @@ def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
                 fontsize=6, color=AXIS)
         if cell.risks:
             ax.text(x + 0.5, y + 0.45, _esc("\n".join(cell.risks)), ha="center",
-                    va="center", fontsize=6.2 if len(cell.risks) < 5 else 5.2, color=TEXT,
+                    va="center", fontsize=7 if len(cell.risks) < 5 else 6, color=TEXT,
                     fontweight="bold", linespacing=1.15)
     ax.set_xlim(0, size_x)
     ax.set_ylim(0, size_y)
