@@ -251,6 +251,9 @@ def test_derby_citys_36_statuses_are_entered_and_counted(tmp_path: Path) -> None
     assert totals == [16, 9, 3, 8]
     met = totals[0] + totals[1]  # "met/exceeded": Blue or Green
     assert f"{met} out of {sum(totals)} ({met / sum(totals):.1%})" == "25 out of 36 (69.4%)"
+    from reportgen.compute.summary import measures_sentence
+    assert measures_sentence(report) == ("Of the 36 measures, 36 are rated this quarter: "
+                                         "16 Blue, 9 Green, 3 Amber and 8 Red.")
     code, out = run("export", str(derby_city(tmp_path / "again")))
     assert json.loads(out)["summary"]["measures"] == {"Blue": 16, "Green": 9, "Amber": 3,
                                                       "Red": 8}
