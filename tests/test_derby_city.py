@@ -336,3 +336,17 @@ def test_diff_and_status_show_projects_and_risks(tmp_path: Path) -> None:
            "42 projects, 1 of 16 risks." in out
     assert "Working smarter theme: 0 objectives, 0 measures, 1 risk\n  risk      SR7_CR6: " \
            "Effective contract management" in out
+
+
+def test_the_objectives_layout_shows_items_too(tmp_path: Path) -> None:
+    before = "projects:\n  bridge: {status: Red}\nrisks:\n  SR1_CR1: {impact: 4, likelihood: 3}\n"
+    quarter = quarters(tmp_path, NOW, before)
+    result = build(quarter, tmp_path / "out", formats=("html",))
+    html = result.outputs[0].read_text(encoding="utf-8")
+    for said in ('<a href="#summary-projects">Priority projects</a>',
+                 "People: Milestones, projects and risks", "Open the hub",
+                 "were a total of 2 priority projects", "Decreased from 12 to 6",
+                 "There was one project where the status changed from that reported at Quarter "
+                 "4 2024-25; one was closed (N/A).",
+                 "Strategic risks: threats, 1 placed by impact and likelihood"):
+        assert said in html, said

@@ -237,7 +237,7 @@ def project_sentences(report: Report) -> list[str]:
     changed = kinds["improved"] + kinds["worsened"] + kinds["closed"]
     parts = [f"{NUMBER_WORDS[n] if n <= 10 else n} {words}" for n, words in (
         (kinds["improved"], "improved"), (kinds["worsened"], "worsened"),
-        (kinds["closed"], "were closed (N/A)")) if n]
+        (kinds["closed"], f"{'was' if kinds['closed'] == 1 else 'were'} closed (N/A)")) if n]
     sentence = (f"There {'was' if changed == 1 else 'were'} "
                 f"{count_words(changed, 'project')} where the status changed from that "
                 f"reported at {report.items.before_label}")
@@ -317,9 +317,12 @@ def item_note(report: Report, item: Item, noun: str) -> str:
     return was_sentence(report, item.previous.label, noun)
 
 
-def theme_items(report: Report, outcome_id: str) -> dict[str, list[Any]]:
-    """Return a theme's items by kind, in plan order: what its table lists."""
-    measures = [m for o in report.outcomes if o.id == outcome_id for m in o.measures]
+def theme_items(report: Report, outcome_id: str, with_measures: bool = True
+                ) -> dict[str, list[Any]]:
+    """Return a theme's items by kind, in plan order: what its table lists (the objectives
+    layout has its own measure tables, so leaves measures out)."""
+    measures = [m for o in report.outcomes if o.id == outcome_id for m in o.measures
+                if with_measures]
     return {"milestones": [i for i in report.items.milestones if i.outcome_id == outcome_id],
             "projects": [i for i in report.items.projects if i.outcome_id == outcome_id],
             "measures": measures,
