@@ -350,3 +350,13 @@ def test_the_objectives_layout_shows_items_too(tmp_path: Path) -> None:
                  "4 2024-25; one was closed (N/A).",
                  "Strategic risks: threats, 1 placed by impact and likelihood"):
         assert said in html, said
+
+
+def test_cross_tables_by_owner_when_the_plan_asks(tmp_path: Path) -> None:
+    plan = ITEMS_PLAN.replace("outcomes:", "cross_tables: [theme, owner]\noutcomes:")
+    quarter = write_quarter(tmp_path, {"a.yaml": NOW}, plan=plan)
+    report = load_report(quarter)
+    table = items.status_table(report, "projects", "owner")
+    assert table.groups == ("Place", "Highways") and table_dict(table)["Green / Amber"] == (1, 0)
+    html = build(quarter, tmp_path / "out", formats=("html",)).outputs[0].read_text("utf-8")
+    assert "Priority projects by status (June 2025) and owner" in html

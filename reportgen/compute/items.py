@@ -72,17 +72,22 @@ def themes(report: Report) -> list[tuple[str, str]]:
 
 
 def owners(report: Report) -> list[tuple[str, str]]:
-    """Return every owner named by an item, in plan order: a grouping a council may choose."""
-    seen = dict.fromkeys(i.owner for i in (*report.items.milestones, *report.items.projects))
+    """Return every owner of an objective or item, in plan order: the other grouping."""
+    seen = dict.fromkeys([*(o.owner for o in report.objectives),
+                          *(i.owner for i in (*report.items.milestones,
+                                              *report.items.projects))])
     return [(o, o) for o in seen]
 
 
 def measures_table(report: Report, by: str = "theme") -> CrossTable:
-    """Measures by rating and theme: Blue, Green, Amber, Red (report 004's first table)."""
-    outcome_of = {m.id: o.id for o in report.outcomes for m in o.measures}
-    return cross_table("Performance measures", themes(report),
-                       [(b.label, b.colour) for b in report.scheme.bands], report.measures,
-                       lambda m: outcome_of[m.id], lambda m: m.rating.label if m.rating else None)
+    """Measures by rating and theme (or owner): Blue, Green, Amber, Red (report 004's first
+    table)."""
+    group_of = ({m.id: o.owner for o in report.objectives for m in o.measures} if by == "owner"
+                else {m.id: o.id for o in report.outcomes for m in o.measures})
+    return cross_table("Performance measures", owners(report) if by == "owner" else
+                       themes(report), [(b.label, b.colour) for b in report.scheme.bands],
+                       report.measures, lambda m: group_of[m.id],
+                       lambda m: m.rating.label if m.rating else None)
 
 
 def status_table(report: Report, kind: str, by: str = "theme") -> CrossTable:

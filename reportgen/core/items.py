@@ -166,6 +166,7 @@ class Items:
     schemes: dict[str, StatusScheme] = field(default_factory=dict)  # milestones, projects
     scale: RiskScale | None = None
     before_label: str = ""  # the previous quarter, as printed: "Quarter 4 2022-23"
+    cross_tables: tuple[str, ...] = ("theme",)  # groupings of the cross-tables: theme, owner
 
     def __bool__(self) -> bool:
         return bool(self.milestones or self.projects or self.risks)

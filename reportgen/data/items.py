@@ -30,7 +30,7 @@ Claim = Callable[[Document, str, str, dict[str, Any], list[Problem]], Any]
 
 def plan_items(doc: Document, spec: PlanFile, problems: list[Problem]) -> Items:
     """Return the plan's milestones, projects and risks, theme by theme, with the schemes."""
-    items = Items(scale=DERBY_SCALE)
+    items = Items(scale=DERBY_SCALE, cross_tables=tuple(dict.fromkeys(spec.cross_tables)))
     seen: dict[str, int] = {}
     for i, o in enumerate(spec.outcomes):
         for kind, ids in (("milestones", [m.id for m in o.milestones]),

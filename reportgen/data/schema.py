@@ -262,6 +262,9 @@ class SchemeSpec(Shape):
                                                             "takes the rest.")
 
 
+Grouping = Literal["theme", "owner"]  # what the status cross-tables count by
+
+
 class PlanFile(Shape):
     """plan.yaml: the council's plan for a year."""
 
@@ -280,6 +283,10 @@ class PlanFile(Shape):
     measures_met: list[Text] = Field(
         default_factory=list, description="Bands that count as met or exceeded target in "
                                           "the themes summary; by default the better half.")
+    cross_tables: list[Grouping] = Field(
+        default_factory=lambda: list[Grouping](["theme"]), min_length=1,
+        description="The groupings of the status cross-tables, in order: theme (the "
+                    "outcomes) and owner.")
     item_statuses: ItemSchemes = Field(default_factory=ItemSchemes,
                                        description="Status schemes of milestones and projects.")
 
