@@ -315,6 +315,13 @@ def test_export_has_rows_for_milestones_projects_and_risks(tmp_path: Path) -> No
     code, _ = run("export", str(DERBY), "--format", "csv", "-o", str(tmp_path))
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
         "measures.csv", "milestones.csv", "objectives.csv", "projects.csv", "risks.csv"]
+    from openpyxl import load_workbook
+
+    run("export", str(DERBY), "--format", "xlsx", "-o", str(tmp_path))
+    book = load_workbook(next(tmp_path.glob("*.xlsx")))
+    assert book.sheetnames == ["Objectives", "Measures", "Milestones", "Projects", "Risks"]
+    register = {row[1]: row for row in book["Risks"].iter_rows(min_row=2, values_only=True)}
+    assert {ident: register[ident][7] for ident in RISKS} == RISKS  # the Score column
 
 
 def test_diff_and_status_show_projects_and_risks(tmp_path: Path) -> None:
