@@ -367,3 +367,20 @@ def test_cross_tables_by_owner_when_the_plan_asks(tmp_path: Path) -> None:
     assert table.groups == ("Place", "Highways") and table_dict(table)["Green / Amber"] == (1, 0)
     html = build(quarter, tmp_path / "out", formats=("html",)).outputs[0].read_text("utf-8")
     assert "Priority projects by status (June 2025) and owner" in html
+
+
+def test_new_quarter_carries_open_items_and_closed_ones_stay_closed(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data" / "derby-city", tmp_path / "derby-city")
+    q1, q2 = (tmp_path / "derby-city" / "2023-24" / q for q in ("q1", "q2"))
+    code, _ = run("new-quarter", str(q1), str(q2))
+    assert code == 0
+    vibrant = (q2 / "vibrant.yaml").read_text(encoding="utf-8")
+    assert "  market-hall:\n    status:  # to fill" in vibrant
+    assert "city-centre-plan" not in vibrant  # closed in Q1: not reported again
+    report = load_report(q2)
+    plan = next(p for p in report.items.projects if p.id == "city-centre-plan")
+    assert plan.status is not None and plan.status.label == "N/A"
+    assert next(r for r in report.items.risks if r.id == "SR14").closed == (
+        "closed in Quarter 1 2023-24")
+    code, out = run("status", str(q2))
+    assert "37 of 42 projects, 15 of 16 risks." in out

@@ -112,7 +112,28 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
             for name in ("benchmark", "benchmark_group"):
                 if entry.get(name) is not None:
                     lines.append(f"    {name}: {_scalar(entry[name])}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _item_lines(data)) + "\n"
+
+
+def _item_lines(data: dict[str, Any]) -> list[str]:
+    """Return the milestones, projects and risks to fill; a closed project or risk (one
+    with `closed:`) is not reported again, so it is not carried over."""
+    comment = f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"
+    to_fill = {"milestones": [f"    status:  {TO_FILL}: a milestone status, e.g. On track",
+                              comment],
+               "projects": [f"    status:  {TO_FILL}: a project status, e.g. Green / Amber, "
+                            "or N/A with closed: why", comment],
+               "risks": [f"    impact:  {TO_FILL}: 1 (lowest) to 4",
+                         f"    likelihood:  {TO_FILL}: 1 (lowest) to 4", comment]}
+    lines = []
+    for kind, fields in to_fill.items():
+        open_ids = [ident for ident, entry in (data.get(kind) or {}).items()
+                    if not (entry or {}).get("closed")]
+        if open_ids:
+            lines.append(f"{kind}:")
+            for ident in open_ids:
+                lines += [f"  {ident}:", *fields]
+    return lines
 
 
 def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:

@@ -147,8 +147,12 @@ def fill_previous(quarter_dir: Path, year: str, quarter: int, items: Items,
     for risk in items.risks:
         risk.previous_known, risk.previous_present = True, risk.id in scores
         risk.previous_score, risk.previous_closed = scores.get(risk.id, (None, False))
+        if risk.previous_closed and not risk.updated:  # closed stays closed, unasked
+            risk.closed = f"closed in {items.before_label}"
 
 
 def _previous(item: Item, word: str | None, scheme: StatusScheme) -> None:
     item.previous_known = True
     item.previous = scheme.find(word) if word else None
+    if item.previous and item.previous.closed and item.status is None:
+        item.status = item.previous  # closed stays closed: no update is awaited
