@@ -141,6 +141,44 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         click.echo(f"built in {result.seconds:.1f} s", err=True)
 
 
+@main.command("plan")
+@click.argument("year_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html.")
+@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
+         override: Path | None, time_limit: float, memory_limit: int) -> None:
+    """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
+    plan-text.yaml (default: reportgen.toml's quarter's year, else the bundled sample)."""
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.pipeline import FORMATS, build_plan, default_year
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    settings = _settings().overridden(output=output, templates=override)
+    if year_dir is None:
+        year_dir = settings.quarter.parent if settings.quarter else default_year()
+    result = _run(build_plan, year_dir, settings.output, formats=chosen, draft=draft,
+                  strict=strict, settings=settings, limits=Limits(time_limit, memory_limit))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if _verbosity():
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:

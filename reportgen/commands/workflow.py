@@ -86,12 +86,14 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
     targets and benchmarks kept within the year."""
     data = read(path).data or {}
     lines = [_header("update", quarter, year, source)]
-    if data.get("objectives"):
-        lines.append("objectives:")
-        for ident in data["objectives"]:
-            lines += [f"  {ident}:",
-                      f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
-                      f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
+    for section in ("objectives", "deliverables"):
+        if data.get(section):
+            lines.append(f"{section}:")
+            for ident in data[section]:
+                lines += [f"  {ident}:",
+                          f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
+                          f"    comment:  {TO_FILL}: write 'comment: |' and the text indented "
+                          "below"]
     if data.get("measures"):
         lines.append("measures:")
         for ident, entry in data["measures"].items():
@@ -143,6 +145,12 @@ def status(report: Report) -> dict:
             group.objectives.append({"id": o.id, "title": o.title})
         group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
                            for m in o.measures if not m.updated]
+    for outcome in report.outcomes:  # key measures have no owner of their own
+        for m in outcome.key_measures:
+            if not m.updated:
+                owners.setdefault(f"{outcome.name} (key measures)", Owner(
+                    f"{outcome.name} (key measures)")).measures.append(
+                        {"id": m.id, "title": m.title, "objective": ""})
     waiting = [g for g in owners.values() if g.objectives or g.measures]
     objectives = sum(len(g.objectives) for g in waiting)
     measures = sum(len(g.measures) for g in waiting)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from reportgen.charts.spec import Chart, alt_text
 from reportgen.compute import summary, trends
 from reportgen.core.model import Report
+from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.ratings import PROGRESS
 from reportgen.core.resources import STYLES, TEMPLATES
 
@@ -69,9 +70,9 @@ def style_roots(override: Path | None) -> list[Path]:
     return [STYLES] + ([override / "styles"] if override else [])
 
 
-def style_base(override: Path | None) -> Path:
+def style_base(override: Path | None, name: str = "report.css") -> Path:
     """Return the directory that relative URLs in the stylesheet resolve against."""
-    if override and (override / "styles" / "report.css").is_file():
+    if override and (override / "styles" / name).is_file():
         return override / "styles"
     return STYLES
 
@@ -129,3 +130,17 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
         css=Markup(css + report.brand_css),  # noqa: S704 - our files and checked settings
         draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
         trend_ids=trend_ids, yearly=trends, **(extra or {}))
+
+
+UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",
+              "number": "Rate or ratio"}
+
+
+def render_plan_html(plan: PlanDocument, *, css: str, draft: str | None = None,
+                     override: Path | None = None, self_links: bool = False) -> str:
+    """Return the plan document (plan.html) as one HTML document."""
+    template = environment(override).get_template("plan.html")
+    return template.render(
+        plan=plan, css=Markup(css + plan.brand_css),  # noqa: S704 - our files, checked settings
+        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS,
+        self_links=self_links)
