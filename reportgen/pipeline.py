@@ -18,8 +18,8 @@ from reportgen.charts.spec import Chart
 from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError
 from reportgen.core.model import Report
-from reportgen.core.plan import PlanDocument
 from reportgen.core.output import write_all
+from reportgen.core.plan import PlanDocument
 from reportgen.core.resources import ROOT
 from reportgen.data.load import load_quarter
 from reportgen.data.plan import load_plan

@@ -73,7 +73,7 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     objectives = {i: o for i, o in everything.items() if o.kind == "objective"}
     deliverables = {i: o for i, o in everything.items() if o.kind == "deliverable"}
     measures: dict[str, Measure] = {}
-    for m in (m for o in objectives.values() for m in o.measures):
+    for m in (m for outcome in outcomes for m in outcome.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
         _apply_objectives(doc, update, objectives, problems)
