@@ -7,11 +7,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.layout import REPORT_FILE, plan_path, update_paths
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -33,7 +34,7 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
-    files = {target / "report.yaml": _report_text(report, quarter, year, source)}
+    files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
     for path in update_paths(source):
         files[target / path.name] = _update_text(path, quarter, year, source, same_year)
     done = []
@@ -136,7 +137,7 @@ class Owner:
     measures: list[dict[str, str]] = field(default_factory=list)
 
 
-def status(report: Report) -> dict:
+def status(report: Report) -> dict[str, Any]:
     """Return what still awaits an update, grouped by owner (in plan order), with counts."""
     owners: dict[str, Owner] = {}
     for o in report.objectives:
@@ -167,7 +168,7 @@ def status(report: Report) -> dict:
     }
 
 
-def status_text(found: dict) -> str:
+def status_text(found: dict[str, Any]) -> str:
     """Return the status as the policy team reads it in a terminal."""
     o, m = found["objectives"], found["measures"]
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "

@@ -19,7 +19,7 @@ from reportgen.data.schema import (
     UpdateFile,
     validate,
 )
-from reportgen.data.yamlread import Document, YamlProblem, read
+from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
 Loaded = tuple[Document, S]
@@ -100,14 +100,14 @@ def outcomes_of(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[
     report rates and counts it like one."""
     seen: dict[str, str] = {}
 
-    def unique(kind: str, ident: str, key: tuple) -> None:
+    def unique(kind: str, ident: str, key: Key) -> None:
         here = doc.where(key)
         if ident in seen:
             problems.append(doc.problem(key, f"{kind} id '{ident}' is used twice (first at "
                                              f"{seen[ident]}): ids must be unique"))
         seen.setdefault(ident, f"line {here[0]}")
 
-    def measure(m: MeasureSpec, objective_id: str, key: tuple) -> Measure:
+    def measure(m: MeasureSpec, objective_id: str, key: Key) -> Measure:
         unique("measure", m.id, (*key, "id"))
         found = Measure(m.id, m.title, m.unit, m.better, m.reporting, m.frequency,
                         objective_id, m.benchmark_group or "")
@@ -212,9 +212,9 @@ def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measu
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
-def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
+def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure, year: str,
                   problems: list[Problem]) -> None:
-    def number(field: str, text: str | None, at: tuple) -> numbers.Quantity | None:
+    def number(field: str, text: str | None, at: Key) -> numbers.Quantity | None:
         if text is None:
             return None
         try:
@@ -256,5 +256,5 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
         return None
 
 
-def _where(doc: Document, key: tuple) -> str:
+def _where(doc: Document, key: Key) -> str:
     return f"{doc.name}:{doc.where(key, at_key=True)[0]}"
