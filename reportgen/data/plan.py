@@ -9,7 +9,14 @@ from reportgen.core.errors import DataError, Problem, UsageError, display_path
 from reportgen.core.plan import Deliverable, Part, PlanDocument, Priority, Section
 from reportgen.data.layout import PLAN_FILE
 from reportgen.data.load import outcomes_of, read_checked
-from reportgen.data.schema import DeliverableSpec, PartSpec, PlanFile, PlanTextFile, SectionSpec
+from reportgen.data.schema import (
+    DeliverableSpec,
+    DeliveryPlanSpec,
+    PartSpec,
+    PlanFile,
+    PlanTextFile,
+    SectionSpec,
+)
 
 PLAN_TEXT_FILE = "plan-text.yaml"
 
@@ -38,6 +45,7 @@ def load_plan(year_dir: Path) -> PlanDocument:
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     words = text[1] if text is not None else PlanTextFile()
+    delivery = words.delivery_plan or DeliveryPlanSpec()
     priorities = [Priority(outcome, [_deliverable(d) for d in o.deliverables])
                   for outcome, o in zip(outcomes, spec.outcomes, strict=True)]
     return PlanDocument(
@@ -46,9 +54,8 @@ def load_plan(year_dir: Path) -> PlanDocument:
         before=[_section(s) for s in words.before], after=[_section(s) for s in words.after],
         measures_heading=words.measures_heading,
         measures_introduction=words.measures_introduction,
-        delivery_title=words.delivery_plan.title,
-        delivery_introduction=words.delivery_plan.introduction,
-        departments=dict(words.delivery_plan.departments), warnings=sorted(problems))
+        delivery_title=delivery.title, delivery_introduction=delivery.introduction,
+        departments=dict(delivery.departments), warnings=sorted(problems))
 
 
 def _part(spec: PartSpec) -> Part:

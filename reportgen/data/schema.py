@@ -265,9 +265,8 @@ class PlanTextFile(Shape):
     after: list[SectionSpec] = Field(
         default_factory=list, description="Sections after the key measures, e.g. Have your "
                                           "say.")
-    delivery_plan: DeliveryPlanSpec = Field(
-        default_factory=DeliveryPlanSpec, description="The delivery plan table's heading, "
-                                                      "introduction and key.")
+    delivery_plan: DeliveryPlanSpec | None = Field(
+        None, description="The delivery plan table's heading, introduction and key.")
 
 
 class ReportFile(Shape):
