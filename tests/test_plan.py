@@ -317,3 +317,18 @@ def test_new_quarter_carries_deliverables(tmp_path):
     report = load_report(q.parent / "q2")
     assert not any("no update file" in str(w) for w in report.warnings)
 
+
+
+def test_reportgen_toml_reaches_the_plan(tmp_path, monkeypatch):
+    """With no YEAR_DIR, the plan is the year of reportgen.toml's quarter; the council's
+    name, brand colour and output folder apply as they do to build."""
+    q = write_quarter(tmp_path, {}, plan=DELIVERABLE_PLAN)
+    (tmp_path / "reportgen.toml").write_text(
+        f'quarter = "{q.relative_to(tmp_path)}"\noutput = "site"\n'
+        '[branding]\ncouncil = "Testshire Council"\ncolour = "#5a2d82"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["plan", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "site" / "testshire-council-2025-26-plan.html").read_text(
+        encoding="utf-8")
+    assert "Opened the new library" in html and "--brand: #5a2d82" in html

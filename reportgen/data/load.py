@@ -132,8 +132,8 @@ def outcomes_of(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[
                                         measures=measures))
         for j, d in enumerate(o.deliverables):
             unique("deliverable", d.id, (*at, "deliverables", j, "id"))
-            objectives.append(Objective(d.id, d.title, "", d.department or "", o.id,
-                                        ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
+            objectives.append(Objective(d.id, d.title, "", d.department or "(no department)",
+                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
                                         kind="deliverable",
                                         completion_text=d.expected_completion or ""))
         key_measures = [measure(m, "", (*at, "measures", k)) for k, m in enumerate(o.measures)]
@@ -151,9 +151,9 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
     item = items.get(ident)
     if item is None:
         article = "an" if noun[0] in "aeiou" else "a"
-        ignored = ": this update is left out of the report" if unknown != "error" else ""
+        ignored = " (this update is left out of the report)" if unknown != "error" else ""
         problems.append(doc.problem(key, f"'{ident}' is not {article} {noun} in plan.yaml"
-                                         f"{did_you_mean(ident, items)}{ignored}",
+                                         f"{ignored}{did_you_mean(ident, items)}",
                                     at_key=True, severity=unknown))
         return None
     if item.source:
