@@ -332,3 +332,21 @@ def test_reportgen_toml_reaches_the_plan(tmp_path, monkeypatch):
     html = (tmp_path / "site" / "testshire-council-2025-26-plan.html").read_text(
         encoding="utf-8")
     assert "Opened the new library" in html and "--brand: #5a2d82" in html
+
+
+def test_validate_checks_a_plan_year_and_its_text():
+    result = CliRunner().invoke(main, ["validate", str(SAMPLE_YEAR)])
+    assert result.exit_code == 0, result.output
+    assert "ok: 0 quarters and 1 plan checked" in result.output
+
+
+def test_validate_reports_a_broken_plan_text_with_its_line(tmp_path):
+    year = tmp_path / "2025-26"
+    year.mkdir()
+    (year / "plan.yaml").write_text(DELIVERABLE_PLAN, encoding="utf-8")
+    (year / "plan-text.yaml").write_text("before:\n  - title: Foreword\n    txt: Hello\n",
+                                         encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(year / "plan-text.yaml")])
+    assert result.exit_code == 1
+    assert re.search(r"plan-text\.yaml:3:5 .*unknown field 'txt'; did you mean 'text'",
+                     " ".join(result.output.split())), result.output

@@ -191,26 +191,46 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
     from reportgen.data.load import load_quarter
 
-    quarters = _quarters_of(paths) if paths else [_quarter(None)]
+    from reportgen.data.plan import load_plan
+
+    years = _plans_of(paths)
+    quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
     problems: list[Problem] = []
-    for quarter in quarters:
+    checks = [(load_quarter, q) for q in quarters] + [(load_plan, y) for y in years]
+    for load, path in checks:
         try:
-            report = load_quarter(quarter)
-            problems += report.warnings
+            problems += load(path).warnings
         except DataError as exc:
             problems += exc.problems
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    if problems:
+    if problems:  # a plan checked with its quarters reports its problems once
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
     if _verbosity():
-        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+        plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
 
 
-def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
+def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the year directories given (or whose plan.yaml or plan-text.yaml is given):
+    their plan and plan text are checked as `reportgen plan` reads them."""
+    from reportgen.data.layout import PLAN_FILE, is_quarter_dir
+    from reportgen.data.plan import PLAN_TEXT_FILE
+
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        if is_quarter_dir(directory) or not (directory / PLAN_FILE).is_file():
+            continue
+        if path.is_dir() or path.name in (PLAN_FILE, PLAN_TEXT_FILE):
+            found += [directory] if directory not in found else []
+    return found
+
+
+def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
     """Return the quarter directories that the given directories or files belong to."""
     from reportgen.data.layout import is_quarter_dir, quarters_in
 
@@ -222,9 +242,9 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
         else:  # a year directory, or plan.yaml: every quarter under it
             candidates = quarters_in(directory)
         found += [c for c in candidates if c not in found]
-    if not found:
-        raise click.BadParameter("no quarter directory (one with a report.yaml) found",
-                                 param_hint="PATHS")
+    if not found and required:
+        raise click.BadParameter("no quarter directory (one with a report.yaml) or plan.yaml "
+                                 "found", param_hint="PATHS")
     return found
 
 
