@@ -190,7 +190,6 @@ def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, 
 def validate(paths: tuple[Path, ...]) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
     from reportgen.data.load import load_quarter
-
     from reportgen.data.plan import load_plan
 
     years = _plans_of(paths)
