@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import PLAN_HEAD, ROOT, write_quarter
 
 from reportgen.commands.cli import main
+from reportgen.compute.export import report_data
 from reportgen.core.errors import DataError
 from reportgen.data.plan import load_plan
 from reportgen.pipeline import build_plan, load_report
@@ -288,6 +289,12 @@ def test_a_deliverables_progress_reaches_the_quarterly_report(tmp_path):
     assert progress == {"D-01": ("deliverable", "Good", "March 2026"),
                         "D-02": ("deliverable", "Review", "")}
     assert [m.id for m in report.outcomes[0].key_measures] == ["visits"]
+    data = report_data(report)
+    assert [(o["id"], o["owner"], o["expected_completion"], o["progress"])
+            for o in data["objectives"]] == [("D-01", "CCP", "March 2026", "Good"),
+                                             ("D-02", "(no department)", "", "Review")]
+    assert data["measures"][0]["objective"] is None
+    assert data["summary"]["objectives"]["Good"] == 1
 
 
 def test_an_objective_id_under_deliverables_is_not_taken(tmp_path):

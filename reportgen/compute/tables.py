@@ -25,7 +25,8 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
     names = {o.id: o.name for o in report.outcomes}
     header = ["Outcome", "No.", "Strategic Objective", "Owner", "Expected Completion",
               "Progress", "Comments"]
-    rows = [[names[o.outcome_id], o.id, o.title, o.owner, o.expected_completion,
+    rows = [[names[o.outcome_id], o.id, o.title, o.owner,
+             o.expected_completion or o.completion_text,
              "" if o.progress.label == AWAITING else o.progress.label, o.comment]
             for o in report.objectives]
     return header, rows
