@@ -145,6 +145,29 @@ def test_plan_writes_a_pdf_and_html_that_read_like_the_seed(built):
     assert "Adult Social Care and Health" in flat  # the key of departments
 
 
+# Seed 003's contents (Appendix A), in order; its page numbers are of the council's layout.
+SEED_CONTENTS = [
+    "Foreword", "About Derbyshire", "About the Council", "Ambition", "Values", "Outcomes",
+    "Budget", "Enterprising Council", "Priorities", "Progress",
+    "Priority 1 – Value for money", "Priority 2 – A prosperous and green Derbyshire",
+    "Priority 3 – Empowered & self-sufficient communities",
+    "Priority 4 – A focus on prevention & early intervention",
+    "Priority 5 – High performing Council services", "Measuring impact", "Have your say",
+]
+
+
+def test_the_contents_are_the_seeds_then_the_delivery_plan(built):
+    pages = _pdf_text(built / "derbyshire-county-council-2020-21-plan.pdf").split("\f")
+    contents = next(p for p in pages if "Contents" in p)
+    entries = [m.group(1).strip() for m in re.finditer(r"^\s*(\S.*?)[ .]{3,}(\d+)\s*$",
+                                                        contents, re.M)]
+    same = [_words(e.replace("&", "and")).lower() for e in SEED_CONTENTS]
+    assert [_words(e).lower() for e in entries] == [*same, "appendix b: delivery plan 2019-21"]
+    numbers = [int(n) for n in re.findall(r"(\d+)\s*$", contents, re.M)]
+    assert numbers == sorted(numbers)  # in page order
+    assert numbers[4] == numbers[3]  # Values shares Ambition's page, as in the seed
+
+
 def test_the_plan_pdf_passes_the_pdf_ua_checks(built):
     pytest.importorskip("pikepdf")
     from reportgen.pdf.check import check_pdf

@@ -43,6 +43,7 @@ class Deliverable(Part):
 class Section:
     title: str
     text: str
+    new_page: bool = True
 
     @property
     def anchor(self) -> str:

@@ -73,4 +73,4 @@ def _deliverable(spec: DeliverableSpec) -> Deliverable:
 
 
 def _section(spec: SectionSpec) -> Section:
-    return Section(spec.title, spec.text)
+    return Section(spec.title, spec.text, spec.new_page)

@@ -237,6 +237,8 @@ class SectionSpec(Shape):
 
     title: Text = Field(description="The section's heading, e.g. Foreword.")
     text: Text = Field(description="The section's text (Markdown).")
+    new_page: bool = Field(True, description="false: follow the section before on its page "
+                                             "(Ambition, Values and Outcomes share one).")
 
 
 class DeliveryPlanSpec(Shape):
