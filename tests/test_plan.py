@@ -380,3 +380,17 @@ def test_validate_reports_a_broken_plan_text_with_its_line(tmp_path):
     assert result.exit_code == 1
     assert re.search(r"plan-text\.yaml:3:5 .*unknown field 'txt'; did you mean 'text'",
                      " ".join(result.output.split())), result.output
+
+
+def test_new_quarter_into_a_new_year_copies_the_plan_text_too(tmp_path):
+    q = write_quarter(tmp_path, {"ccp.yaml": "deliverables:\n  D-01:\n    progress: Good\n"},
+                      plan=DELIVERABLE_PLAN)
+    (q.parent / "plan-text.yaml").write_text("title: Our Plan\n", encoding="utf-8")
+    target = tmp_path / "2026-27" / "q1"
+    result = CliRunner().invoke(main, ["new-quarter", str(q), str(target)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "2 files from" in result.output
+    assert "plan-text.yaml too" in result.output
+    assert (target.parent / "plan-text.yaml").read_text(encoding="utf-8").endswith(
+        "title: Our Plan\n")
+    assert load_plan(target.parent).title == "Our Plan"

@@ -216,8 +216,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
     """Return the year directories given (or whose plan.yaml or plan-text.yaml is given):
     their plan and plan text are checked as `reportgen plan` reads them."""
-    from reportgen.data.layout import PLAN_FILE, is_quarter_dir
-    from reportgen.data.plan import PLAN_TEXT_FILE
+    from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE, is_quarter_dir
 
     found: list[Path] = []
     for path in paths:

@@ -12,7 +12,7 @@ from typing import Any
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import REPORT_FILE, plan_path, update_paths
+from reportgen.data.layout import PLAN_TEXT_FILE, REPORT_FILE, plan_path, update_paths
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -39,10 +39,17 @@ def new_quarter(source: Path, target: Path) -> list[str]:
         files[target / path.name] = _update_text(path, quarter, year, source, same_year)
     done = []
     plan = plan_path(target)
+    plan_files = set()
     if not plan.exists():
         files[plan] = _plan_text(plan_path(source), year)
         done.append(f"copied {display_path(plan)} from {display_path(plan_path(source))}: "
                     f"update it for {year} (objectives, measures, owners)")
+        plan_files.add(plan)
+        words = plan_path(source).with_name(PLAN_TEXT_FILE)  # the plan document's text
+        if words.is_file() and not plan.with_name(PLAN_TEXT_FILE).exists():
+            files[plan.with_name(PLAN_TEXT_FILE)] = words.read_text(encoding="utf-8-sig")
+            plan_files.add(plan.with_name(PLAN_TEXT_FILE))
+            done.append(f"copied {display_path(words)} too: update the plan's text for {year}")
     target.mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         if not text.startswith("# yaml-language-server"):  # editor completion, as in the sample
@@ -50,7 +57,7 @@ def new_quarter(source: Path, target: Path) -> list[str]:
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(text)
     done.insert(0, f"wrote {display_path(target)}: Quarter {quarter} {year}, "
-                   f"{len(files) - (plan in files)} files from {display_path(source)}")
+                   f"{len(files) - len(plan_files)} files from {display_path(source)}")
     if not same_year:
         done.append("targets were cleared for the new year: fill in each '# to fill'")
     return done

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reportgen.core.errors import DataError, Problem, UsageError, display_path
 from reportgen.core.plan import Deliverable, Part, PlanDocument, Priority, Section
-from reportgen.data.layout import PLAN_FILE
+from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE
 from reportgen.data.load import outcomes_of, read_checked
 from reportgen.data.schema import (
     DeliverableSpec,
@@ -17,8 +17,6 @@ from reportgen.data.schema import (
     PlanTextFile,
     SectionSpec,
 )
-
-PLAN_TEXT_FILE = "plan-text.yaml"
 
 
 def year_dir_of(path: Path) -> Path:
