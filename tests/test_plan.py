@@ -346,6 +346,9 @@ def test_new_quarter_carries_deliverables(tmp_path):
     assert "deliverables:\n  D-01:" in text and "  D-02:" in text
     report = load_report(q.parent / "q2")
     assert not any("no update file" in str(w) for w in report.warnings)
+    status = CliRunner().invoke(main, ["status", str(q.parent / "q2")])
+    assert status.exit_code == 1  # both deliverables await their Quarter 2 update
+    assert "  deliverable D-01: Opened the new library" in status.output
 
 
 

@@ -150,7 +150,7 @@ def status(report: Report) -> dict[str, Any]:
     for o in report.objectives:
         group = owners.setdefault(o.owner, Owner(o.owner))
         if o.progress.label == AWAITING:
-            group.objectives.append({"id": o.id, "title": o.title})
+            group.objectives.append({"id": o.id, "title": o.title, "kind": o.kind})
         group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
                            for m in o.measures if not m.updated]
     for outcome in report.outcomes:  # key measures have no owner of their own
@@ -189,7 +189,7 @@ def status_text(found: dict[str, Any]) -> str:
     for group in found["owners"]:
         lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
                       f"{_count(len(group['measures']), 'measure')}"]
-        lines += [f"  objective {x['id']}: {x['title']}" for x in group["objectives"]]
+        lines += [f"  {x['kind']} {x['id']}: {x['title']}" for x in group["objectives"]]
         lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"
                   for x in group["measures"]]
     if found["report_text_placeholders"]:
