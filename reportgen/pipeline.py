@@ -166,18 +166,16 @@ def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = F
         stamp = draft_stamp(plan.directory) if draft else None
         css = stylesheet(override, PLAN_CSS)
         stem = output_dir / plan_stem(plan)
+        html = render_plan_html(plan, css=css, draft=stamp, override=override)
         files: Files = {}
-        if "pdf" in formats:
+        if "html" in formats:
+            files[stem.with_suffix(".html")] = html.encode("utf-8")
+        if "pdf" in formats:  # one HTML for both: the PDF is laid out from what is published
             pdf, pdf_warnings = render_pdf(
-                render_plan_html(plan, css=css, draft=stamp, override=override),
-                base=style_base(override, PLAN_CSS), roots=style_roots(override), charts={},
-                limits=limits or Limits(), child=child)
+                html, base=style_base(override, PLAN_CSS), roots=style_roots(override),
+                charts={}, limits=limits or Limits(), child=child)
             warnings += [f"PDF: {w}" for w in pdf_warnings]
             files[stem.with_suffix(".pdf")] = pdf
-        if "html" in formats:
-            html = render_plan_html(plan, css=css, draft=stamp, override=override,
-                                    self_links=True)
-            files = {stem.with_suffix(".html"): html.encode("utf-8"), **files}
     if strict and warnings:
         raise DataError([Problem("(plan)", 0, 0, "", f"--strict: {w}") for w in warnings])
     write_all(files)

@@ -137,10 +137,9 @@ UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (Â
 
 
 def render_plan_html(plan: PlanDocument, *, css: str, draft: str | None = None,
-                     override: Path | None = None, self_links: bool = False) -> str:
+                     override: Path | None = None) -> str:
     """Return the plan document (plan.html) as one HTML document."""
     template = environment(override).get_template("plan.html")
     return template.render(
         plan=plan, css=Markup(css + plan.brand_css),  # noqa: S704 - our files, checked settings
-        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS,
-        self_links=self_links)
+        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS)

@@ -43,7 +43,7 @@ def render(quarter: str) -> str:
 def render_plan(year: str) -> str:
     """Return the sample plan document's HTML as `reportgen plan` writes it."""
     plan = load_plan_document(ROOT / year, Settings())
-    html = render_plan_html(plan, css=stylesheet(None, PLAN_CSS), self_links=True)
+    html = render_plan_html(plan, css=stylesheet(None, PLAN_CSS))
     return re.sub(r"<style>(.*?)</style>", _hashed, html, count=1, flags=re.S)
 
 
