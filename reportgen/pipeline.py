@@ -21,6 +21,7 @@ from reportgen.core.model import Report
 from reportgen.core.output import write_all
 from reportgen.core.plan import PlanDocument
 from reportgen.core.resources import ROOT
+from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
 from reportgen.data.plan import load_plan
 from reportgen.data.settings import Settings
@@ -45,6 +46,7 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # published ratings with their reasons
 
 
 def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
@@ -52,7 +54,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
     shows rated. Every command gets its report here, so a setting reaches all of them."""
     report = load_quarter(quarter_dir)
     (settings or Settings()).apply(report)
-    rate(report)
+    if any(p.severity == "error" for p in rate(report)):
+        raise DataError(report.warnings)
     return report
 
 
@@ -65,9 +68,12 @@ def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], 
 
 
 def output_stem(report: Report) -> str:
-    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
+    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1 (-cy for the
+    Welsh edition)."""
     council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
-    return f"{council}-{report.year}-q{report.quarter}"
+    # another language's edition sits beside the English one: ...-q1-cy
+    language = "" if report.words.language == DEFAULT_LANGUAGE else f"-{report.words.language}"
+    return f"{council}-{report.year}-q{report.quarter}{language}"
 
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
@@ -85,7 +91,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
         progress("Reading and checking the data")
         report = load_report(quarter_dir, settings)
-        warnings = [str(w) for w in report.warnings]
+        # notes (a published rating with its reason) are shown, but --strict lets them pass
+        warnings = [str(w) for w in report.warnings if w.severity != "note"]
         progress("Drawing charts")
         charts = report_charts(report)
         cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
@@ -109,7 +116,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+    return BuildResult(report, list(files), warnings, time.perf_counter() - started,
+                       [str(w) for w in report.warnings if w.severity == "note"])
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -96,6 +97,8 @@ def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None
               help="Comma-separated: pdf, html.")
 @click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--language", type=click.Choice(["en-GB", "cy"]), default=None,
+              help="The report's language, instead of the plan's (cy: the Welsh edition).")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
@@ -108,8 +111,8 @@ def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Processes drawing charts (default: one per core; 1: no pool).")
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
-          override: Path | None, time_limit: float, memory_limit: int, no_cache: bool,
-          jobs: int | None) -> None:
+          language: str | None, override: Path | None, time_limit: float, memory_limit: int,
+          no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from reportgen.charts import (
         store as chartstore,  # first: with a cold cache, Matplotlib loads while we do
@@ -123,7 +126,7 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    settings = _settings().overridden(output=output, templates=override)
+    settings = _settings().overridden(output=output, templates=override, language=language)
     verbosity = _verbosity()
     if verbosity >= 2:
         click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)
@@ -139,6 +142,9 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
                              cache=not no_cache, jobs=jobs)
 
     result = _run(shown_build)
+    if verbosity:
+        for note in result.notes:
+            click.secho(f"note: {note}", fg="cyan", err=True)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity:
@@ -187,26 +193,49 @@ def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--ratings", "audit", is_flag=True,
+              help="Also list every measure's value, target, the rule's rating, the published "
+                   "rating and why they differ, for checking before Cabinet.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (a published rating overriding the rule needs a "
+                   "rating_reason).")
+def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
-    from reportgen.data.load import load_quarter
-    from reportgen.data.plan import load_plan
+    from reportgen.compute.audit import audit_text
+    from reportgen.pipeline import load_plan_document, load_report
 
     years = _plans_of(paths)
     quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
     problems: list[Problem] = []
-    checks = [(load_quarter, q) for q in quarters] + [(load_plan, y) for y in years]
-    for load, path in checks:
+
+    def check(load: Callable[[], list[Problem]]) -> None:
         try:
-            problems += load(path).warnings
+            problems.extend(load())
         except DataError as exc:
-            problems += exc.problems
+            problems.extend(exc.problems)
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
+
+    def quarter_warnings(quarter: Path) -> list[Problem]:
+        report = load_report(quarter, _settings())
+        if audit:
+            click.echo(audit_text(report))
+        return report.warnings
+
+    def plan_warnings(year: Path) -> list[Problem]:  # plan-text.yaml too, as `plan` reads it
+        return load_plan_document(year, _settings()).warnings
+
+    for quarter in quarters:
+        check(functools.partial(quarter_warnings, quarter))
+    for year in years:
+        check(functools.partial(plan_warnings, year))
     if problems:  # a plan checked with its quarters reports its problems once
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+    if strict and any(p.severity == "warning" for p in problems):
+        click.secho("--strict: warnings fail", fg="red", err=True)
         sys.exit(1)
     if _verbosity():
         plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
@@ -392,12 +421,13 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
             after = _load(at_new)
             before = _load(at_old) if at_old is not None else None  # a new quarter
             labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
-    changes = review.compare(before, after)
+    changes, published = review.compare(before, after), review.overrides(after)
     if fmt == "json":
-        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(review.as_json(changes, *labels, published), indent=2,
+                              ensure_ascii=False))
     else:
         render = review.as_markdown if fmt == "markdown" else review.as_text
-        click.echo(render(changes, *labels), nl=False)
+        click.echo(render(changes, *labels, published), nl=False)
 
 
 def _load(quarter: Path) -> Report:

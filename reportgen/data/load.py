@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,6 +11,7 @@ from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, 
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.schema import (
     MeasureSpec,
     MeasureUpdate,
@@ -68,7 +70,8 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
               updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
-    outcomes = outcomes_of(plan_doc, spec, problems)
+    levels = progress_scheme(plan_doc, spec, problems)
+    outcomes = outcomes_of(plan_doc, spec, levels, problems)
     everything = {o.id: o for outcome in outcomes for o in outcome.objectives}
     objectives = {i: o for i, o in everything.items() if o.kind == "objective"}
     deliverables = {i: o for i, o in everything.items() if o.kind == "deliverable"}
@@ -76,8 +79,8 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     for m in (m for outcome in outcomes for m in outcome.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, problems)
-        _apply_deliverables(doc, update, deliverables, problems)
+        _apply_objectives(doc, update, objectives, levels, problems)
+        _apply_objectives(doc, update, deliverables, levels, problems, "deliverables")
         _apply_measures(doc, update, measures, spec.year, problems)
     problems += _unreported(plan_doc, spec, deliverables)
     for outcome_id in text.achievements:
@@ -87,14 +90,16 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     scheme = _scheme(plan_doc, spec, problems)
     quarters = history.fill(quarter_dir, spec.year, text.quarter, everything, measures,
-                             problems)
+                            problems, levels)
+    profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
-                  quarters=quarters)
+                  quarters=quarters, progress_scheme=levels, profile=profile, words=words)
 
 
-def outcomes_of(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
+def outcomes_of(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+                problems: list[Problem]) -> list[Outcome]:
     """Build outcomes, objectives, deliverables and measures from the plan, reporting
     duplicate ids. A deliverable is an Objective of kind "deliverable", so the quarterly
     report rates and counts it like one."""
@@ -111,6 +116,8 @@ def outcomes_of(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[
         unique("measure", m.id, (*key, "id"))
         found = Measure(m.id, m.title, m.unit, m.better, m.reporting, m.frequency,
                         objective_id, m.benchmark_group or "")
+        if m.tolerance is not None:
+            found.tolerance = _tolerance(doc, (*key, "tolerance"), m.tolerance, m.unit, problems)
         if m.plan_target is not None:
             try:
                 found.plan_target = numbers.parse(m.plan_target, m.unit)
@@ -128,16 +135,14 @@ def outcomes_of(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[
             measures = [measure(m, obj.id, (*at, "objectives", j, "measures", k))
                         for k, m in enumerate(obj.measures)]
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
-                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
-                                        measures=measures))
+                                        o.id, levels.awaiting, measures=measures))
         for j, d in enumerate(o.deliverables):
             unique("deliverable", d.id, (*at, "deliverables", j, "id"))
             objectives.append(Objective(d.id, d.title, "", d.department or "(no department)",
-                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
-                                        kind="deliverable",
+                                        o.id, levels.awaiting, kind="deliverable",
                                         completion_text=d.expected_completion or ""))
         key_measures = [measure(m, "", (*at, "measures", k)) for k, m in enumerate(o.measures)]
-        outcomes.append(Outcome(o.id, o.name, o.title, objectives, key_measures))
+        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives, key_measures))
     return outcomes
 
 
@@ -165,23 +170,23 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      problems: list[Problem]) -> None:
-    for ident, entry in update.objectives.items():
-        if objective := _claim(doc, "objectives", ident, objectives, problems):
-            if entry.progress:
-                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+                      levels: ratings.ProgressScheme, problems: list[Problem],
+                      section: str = "objectives") -> None:
+    """Give objectives (or, with section "deliverables", deliverables) their progress. An
+    update for a deliverable the plan does not have is a warning, not an error: plans drop
+    deliverables between refreshes."""
+    words = [p.label for p in levels.ranked]
+    unknown = "warning" if section == "deliverables" else "error"
+    entries = update.deliverables if section == "deliverables" else update.objectives
+    for ident, entry in entries.items():
+        if objective := _claim(doc, section, ident, objectives, problems, unknown):
+            if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
+                objective.progress = level
+            elif entry.progress:
+                problems.append(doc.problem(
+                    (section, ident, "progress"), f"'{entry.progress}' is not one of: "
+                    f"{', '.join(words[:-1])} or {words[-1]}"))
             objective.comment = entry.comment or ""
-
-
-def _apply_deliverables(doc: Document, update: UpdateFile, deliverables: dict[str, Objective],
-                        problems: list[Problem]) -> None:
-    """Give deliverables their progress. An update for a deliverable the plan does not have
-    is a warning, not an error: plans drop deliverables between refreshes."""
-    for ident, entry in update.deliverables.items():
-        if found := _claim(doc, "deliverables", ident, deliverables, problems, "warning"):
-            if entry.progress:
-                found.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
-            found.comment = entry.comment or ""
 
 
 def _unreported(doc: Document, spec: PlanFile,
@@ -230,6 +235,7 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
     measure.value = number("value", entry.value, (*key, "value"))
     measure.target = number("target", entry.target, (*key, "target"))
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    _fill_rating_inputs(doc, key, entry, measure, number, problems)
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
@@ -246,6 +252,53 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
             measure.history_where[label] = (doc.name, *doc.where(at))
 
 
+def _fill_rating_inputs(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure,
+                       number: Callable[[str, str | None, Key], numbers.Quantity | None],
+                       problems: list[Problem]) -> None:
+    """Read what the rules and the published rating need: floor or tolerance, and the
+    council's own `rating:` with its reason. Whether the word is one of the scheme's is
+    checked by compute.rate, once the settings have chosen the scheme."""
+    if entry.tolerance is not None:
+        measure.tolerance = _tolerance(doc, (*key, "tolerance"), entry.tolerance, measure.unit,
+                                       problems)
+    measure.floor = number("floor", entry.floor, (*key, "floor"))
+    if entry.floor is not None and entry.tolerance is not None:
+        problems.append(doc.problem((*key, "tolerance"), "give either floor or tolerance, "
+                                                         "not both"))
+    target = measure.target
+    if measure.floor is None and measure.tolerance is not None and target is not None:
+        measure.floor = ratings.floor_from(target, measure.tolerance, measure.better)
+    elif measure.floor is not None and target is not None:
+        sign = 1 if measure.better == "higher" else -1
+        if sign * (target.value - measure.floor.value) < 0:
+            side = "below" if measure.better == "higher" else "above"
+            problems.append(doc.problem((*key, "floor"), (
+                f"floor {measure.text(measure.floor)} is better than the target "
+                f"{measure.text(target)}: {measure.better} is better for this measure, so the "
+                f"floor should be at or {side} the target")))
+    if entry.rating is not None:
+        measure.published = entry.rating
+        measure.rating_where = (doc.name, *doc.where((*key, "rating")))
+    measure.rating_reason = entry.rating_reason
+    if entry.rating_reason is not None and entry.rating is None:
+        problems.append(doc.problem((*key, "rating_reason"), "rating_reason explains a "
+                                    "published rating: give rating: too, or delete it"))
+
+
+def _tolerance(doc: Document, at: Key, text: str, unit: str,
+               problems: list[Problem]) -> numbers.Quantity | None:
+    try:
+        quantity = numbers.parse(text, unit)
+    except ValueError as exc:
+        problems.append(doc.problem(at, str(exc)))
+        return None
+    if quantity.value < 0:
+        problems.append(doc.problem(at, f"tolerance {text} is negative: give how far worse "
+                                        "than target the floor is, as a positive number"))
+        return None
+    return quantity
+
+
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:
     given = spec.ratings if isinstance(spec.ratings, str) else spec.ratings.model_dump()
     try:
@@ -253,6 +306,9 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
     except KeyError:
         hint = did_you_mean(str(spec.ratings), ratings.BUILT_IN)
         problems.append(doc.problem(("ratings",), f"'{spec.ratings}' is not a rating scheme{hint}"))
+        return None
+    except ValueError as exc:
+        problems.append(doc.problem(("ratings",), f"the rating scheme: {exc}"))
         return None
 
 

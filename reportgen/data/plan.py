@@ -9,6 +9,7 @@ from reportgen.core.errors import DataError, Problem, UsageError, display_path
 from reportgen.core.plan import Deliverable, Part, PlanDocument, Priority, Section
 from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE
 from reportgen.data.load import outcomes_of, read_checked
+from reportgen.data.profile import progress_scheme
 from reportgen.data.schema import (
     DeliverableSpec,
     DeliveryPlanSpec,
@@ -39,7 +40,7 @@ def load_plan(year_dir: Path) -> PlanDocument:
     if plan is None or (text_path.is_file() and text is None):
         raise DataError(problems)
     doc, spec = plan
-    outcomes = outcomes_of(doc, spec, problems)
+    outcomes = outcomes_of(doc, spec, progress_scheme(doc, spec, problems), problems)
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     words = text[1] if text is not None else PlanTextFile()
