@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
-from reportgen.core.ratings import PROGRESS_BY_LABEL, floor_from
+from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, floor_from
 from reportgen.data.layout import is_quarter_dir, previous_quarter, same_quarter, update_paths
 from reportgen.data.schema import UpdateFile, validate
 from reportgen.data.yamlread import YamlProblem, read
@@ -61,7 +61,7 @@ def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
         update, _ = validate(doc, UpdateFile)
         if not isinstance(update, UpdateFile):
             continue
-        for ident, entry in update.objectives.items():
+        for ident, entry in (*update.objectives.items(), *update.deliverables.items()):
             if entry.progress:
                 progress.setdefault(ident, entry.progress)
         for ident, m in update.measures.items():
@@ -103,18 +103,20 @@ def _read_updates(directory: Path, stamp: tuple[tuple[str, int, int], ...]
 
 
 def last_year_q4(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
-                 measures: dict[str, Measure]) -> QuarterStatus | None:
+                 measures: dict[str, Measure],
+                 levels: ProgressScheme = DEFAULT_PROGRESS) -> QuarterStatus | None:
     """Return last plan year's Quarter 4, read with this year's plan, as the quarter before
     a Quarter 1 (rated by compute.rate); None for other quarters or when it is not there."""
     if quarter != 1:
         return None
     directory, before_year, _ = previous_quarter(quarter_dir, year, quarter)
     found = snapshot(directory)
-    return _status(before_year, 4, found, objectives, measures) if found else None
+    return _status(before_year, 4, found, objectives, measures, levels) if found else None
 
 
 def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
-         measures: dict[str, Measure], problems: list[Problem]) -> list[QuarterStatus]:
+         measures: dict[str, Measure], problems: list[Problem],
+         levels: ProgressScheme = DEFAULT_PROGRESS) -> list[QuarterStatus]:
     """Fill history and previous progress from earlier quarter directories; return the
     year so far, quarter by quarter, ending with this one (rated later, by compute.rate)."""
     for back in range(1, YEARS_BACK + 1):
@@ -125,7 +127,7 @@ def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objec
     for n in range(1, quarter):
         found = snapshot(quarter_dir.parent / f"q{n}")
         if found is not None and (quarter_dir.parent / f"q{n}").resolve() != quarter_dir.resolve():
-            status = _status(year, n, found, objectives, measures)
+            status = _status(year, n, found, objectives, measures, levels)
             # direction of travel in that quarter compares with its own quarter last year
             last = snapshot(same_quarter(quarter_dir.parent / f"q{n}", year, 1))
             status.last_year = _values(last, measures) if last else {}
@@ -177,10 +179,9 @@ def _fill_history(label: str, found: Snapshot, measures: dict[str, Measure],
 
 
 def _status(year: str, quarter: int, found: Snapshot, objectives: dict[str, Objective],
-            measures: dict[str, Measure]) -> QuarterStatus:
+            measures: dict[str, Measure], levels: ProgressScheme) -> QuarterStatus:
     """Return an earlier quarter's progress and figures, read with this year's plan."""
-    awaiting = PROGRESS_BY_LABEL["Awaiting update"]
-    progress = {ident: PROGRESS_BY_LABEL.get(found.progress.get(ident, ""), awaiting)
+    progress = {ident: levels.get(found.progress.get(ident, "")) or levels.awaiting
                 for ident in objectives}
     figures = {}
     for m in measures.values():
