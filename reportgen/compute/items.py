@@ -266,10 +266,11 @@ def risk_sentences(report: Report) -> list[str]:
     out = [f"At {quarter_end(report)}, there were {len(open_risks(report))} strategic risks."]
     counts = {k: sum(r.change == k for r in risks) for k in ("new", "increased", "decreased",
                                                              "closed")}
-    words = {"new": "new {}", "increased": "{} with an increased score",
-             "decreased": "{} with a decreased score", "closed": "{} closed"}
+    phrases = {"new": "new RISKS", "increased": "RISKS with an increased score",
+               "decreased": "RISKS with a decreased score", "closed": "RISKS closed"}
     parts = [f"{NUMBER_WORDS[n] if n <= 10 else n} "
-             + words[k].format("risk" if n == 1 else "risks") for k, n in counts.items() if n]
+             + phrases[k].replace("RISKS", "risk" if n == 1 else "risks")
+             for k, n in counts.items() if n]
     if parts and report.items.before_label:
         out.append(f"Since {report.items.before_label}: {join(parts, 'and')}.")
     return out
