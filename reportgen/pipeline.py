@@ -16,10 +16,10 @@ from reportgen.charts import store as chartstore
 from reportgen.charts.report import report_charts
 from reportgen.charts.spec import Chart
 from reportgen.compute.rate import rate
-from reportgen.core.errors import DataError, Problem, RenderError
+from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
-from reportgen.core.resources import ROOT
+from reportgen.core.resources import SAMPLE_QUARTER
 from reportgen.data.load import load_quarter
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
@@ -84,7 +84,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         drawn = stack.enter_context(chartstore.ChartStore(charts.values(), cache=cache_dir,
                                                           jobs=jobs))
         stamp = draft_stamp(quarter_dir) if draft else None
-        stem = output_dir / output_stem(report)
+        # A draft never takes the final report's name, so neither can pass for the other.
+        stem = output_dir / (output_stem(report) + ("-draft" if draft else ""))
         files: Files = {}
         if "pdf" in formats:
             progress("Laying out the PDF")
@@ -118,22 +119,38 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
 
 
 def draft_stamp(quarter_dir: Path) -> str:
-    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner."""
+    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner, with
+    "+ uncommitted changes" when the working tree differs from that commit: a draft must not
+    pass for the committed data when it is not."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = _git_out(quarter_dir, "rev-parse", "--short", "HEAD")
+    if commit is None:
+        return f"built {when}, not in git"
+    dirty = _git_out(quarter_dir, "status", "--porcelain", "--untracked-files=normal")
+    return f"built {when}, commit {commit}" + (" + uncommitted changes" if dirty else "")
+
+
+def _git_out(where: Path, *args: str) -> str | None:
+    """Return git's output run in `where`, or None when git or the repository is missing."""
     try:
-        commit = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as users run it
-            cwd=quarter_dir, capture_output=True,
-            text=True, timeout=5, check=True).stdout.strip()
+        return subprocess.run(  # noqa: S603 - fixed argv, no shell
+            ["git", *args],  # noqa: S607 - git from PATH, as users run it
+            cwd=where, capture_output=True, text=True, timeout=5, check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "not in git"
-    return f"built {when}, commit {commit}"
+        return None
 
 
 def default_quarter() -> Path:
-    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout."""
+    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout or
+    after a plain `pip install`. Relative when run from the checkout, for shorter messages."""
     local = Path("data/derbyshire/2025-26/q1")
-    return local if local.is_dir() else ROOT / local
+    if local.is_dir():
+        return local
+    if SAMPLE_QUARTER.is_dir():
+        return SAMPLE_QUARTER
+    raise UsageError("no quarter given and the bundled sample is missing: give a quarter "
+                     "directory (reportgen build data/COUNCIL/YEAR/q1), set `quarter` in "
+                     "reportgen.toml, or start a council with `reportgen init DIR`")
 
 
 __all__ = ["build", "BuildResult", "RenderError", "default_quarter", "load_report",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,8 @@ def _quarter(path: Path | None) -> Path:
 
     if path is not None:
         return path
-    return _settings().quarter or default_quarter()
+    quarter: Path = _settings().quarter or _run(default_quarter)
+    return quarter
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -68,18 +70,54 @@ def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         sys.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Record -q or -v in the meta that every nested context shares."""
+    if value:
+        ctx.meta["reportgen.verbosity"] = 0 if param.name == "quiet" else 2
+
+
+def _verbosity_params() -> list[click.Option]:
+    """Return -q and -v, so they work after a command as well as before it (as in git)."""
+    return [click.Option(["--quiet", "-q"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity, help="Show only errors and warnings."),
+            click.Option(["--verbose", "-v"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity,
+                         help="Show timings and the settings file used.")]
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl+C ends any command quietly with the shell's exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params += _verbosity_params()
+        super().add_command(cmd, name)
+
+
+def _no_color() -> bool:
+    """Return whether NO_COLOR (no-color.org) is set to anything but empty."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-@click.option("--quiet", "-q", is_flag=True, help="Show only errors and warnings.")
-@click.option("--verbose", "-v", is_flag=True, help="Show timings and the settings file used.")
 @click.pass_context
-def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None:
+def main(ctx: click.Context) -> None:
     """Quarterly council performance reports: YAML data in, accessible PDF and HTML out.
 
     Settings come from reportgen.toml (or [tool.reportgen] in pyproject.toml) in the
     working directory; options on the command line win. See docs/guide-policy-team.md.
     """
-    ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
+    if _no_color():  # click already drops colour when the output is not a terminal
+        ctx.color = False
+
+
+main.params += _verbosity_params()
 
 
 @main.command()
@@ -258,9 +296,13 @@ def status(quarter: Path | None, fmt: str) -> None:
               help="Address to listen on. Anything but loopback shares the draft with the network.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
+              help="Open the draft in the web browser (never in CI).")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None,
+            open_browser: bool) -> None:
     """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
     import signal
+    import webbrowser
 
     from reportgen.preview.server import is_loopback
     from reportgen.preview.watch import serve
@@ -272,7 +314,13 @@ def preview(quarter: Path | None, port: int, host: str, override: Path | None) -
                     "machine can read the draft", fg="yellow", err=True)
     _run(serve, _quarter(quarter), host=host, port=port,
          settings=_settings().overridden(templates=override),
-         echo=lambda line: click.echo(line, err=True))
+         echo=lambda line: click.echo(line, err=True),
+         on_ready=webbrowser.open if open_browser and not _in_ci() else None)
+
+
+def _in_ci() -> bool:
+    """Return whether this runs in CI (GitHub, GitLab and most others set CI)."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 
 @main.command()

@@ -48,8 +48,10 @@ def watch_changes(quarter_dir: Path, stop: threading.Event,
 
     # Watch directories, not files: editors save by writing a new file and renaming it.
     roots = {t if t.is_dir() else t.parent for t in targets}
+    # raise_interrupt: Ctrl+C reaches the command line, which ends quietly with exit 130;
+    # without it watchfiles logs "KeyboardInterrupt caught, stopping watch".
     yield from watchfiles.watch(*roots, watch_filter=relevant, stop_event=stop,
-                                raise_interrupt=False)
+                                raise_interrupt=True)
 
 
 def describe(draft: Draft) -> str:
@@ -64,8 +66,10 @@ def describe(draft: Draft) -> str:
 
 
 def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
-          settings: Settings | None = None, echo: Callable[[str], None] = print) -> None:
-    """Build, serve and rebuild the quarter's draft until interrupted."""
+          settings: Settings | None = None, echo: Callable[[str], None] = print,
+          on_ready: Callable[[str], object] | None = None) -> None:
+    """Build, serve and rebuild the quarter's draft until interrupted (KeyboardInterrupt
+    propagates, after cleaning up). `on_ready` gets the URL once the first draft is up."""
     settings = settings or Settings()
     override = settings.templates
     if not is_quarter_dir(quarter_dir):
@@ -84,13 +88,13 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         preview.rebuild()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
-        echo(f"Previewing {display_path(quarter_dir)} at http://{shown}:{server.port}/ "
-             "(Ctrl+C to stop)")
+        url = f"http://{shown}:{server.port}/"
+        echo(f"Previewing {display_path(quarter_dir)} at {url} (Ctrl+C to stop)")
         stop = threading.Event()
         try:
+            if on_ready is not None:
+                on_ready(url)
             run(preview, watch_changes(quarter_dir, stop, override))
-        except KeyboardInterrupt:
-            pass
         finally:
             stop.set()
             preview.close()
