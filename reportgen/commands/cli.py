@@ -226,16 +226,22 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Write files into this directory instead of printing: NAME.json, "
-                   "objectives.csv and measures.csv, or NAME.xlsx.")
+                   "NAME-objectives.csv and NAME-measures.csv, or NAME.xlsx, where NAME is "
+                   "council-year-quarter.")
 @click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
               show_default=True, help="Which table csv prints when there is no --output.")
-def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a byte-order mark, so £ and accents show right.")
+def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
+           excel: bool) -> None:
     """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
     from reportgen.compute import tables
     from reportgen.compute.export import report_data
     from reportgen.core.output import write_all
     from reportgen.pipeline import output_stem
 
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel is for --format csv (xlsx is Excel's own already)")
     report = _load(_quarter(quarter))
     if fmt == "xlsx":  # a binary file, never to the terminal
         output = output or _settings().output
@@ -244,13 +250,15 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
             click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
         else:
             pick = tables.measure_table if table == "measures" else tables.objective_table
-            click.echo(tables.to_csv(*pick(report)), nl=False)
+            click.echo(tables.to_csv(*pick(report), excel=excel), nl=False)
         return
     stem = output / output_stem(report)
     files = {
         "json": lambda: {stem.with_suffix(".json"): json.dumps(
             report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
-        "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
+        # named for the quarter, so a second quarter's export does not overwrite the first
+        "csv": lambda: {output / f"{stem.name}-{name}.csv":
+                        tables.to_csv(*pick(report), excel=excel).encode("utf-8")
                         for name, pick in (("objectives", tables.objective_table),
                                            ("measures", tables.measure_table))},
         "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
