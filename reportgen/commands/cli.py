@@ -269,6 +269,26 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
             click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--council", required=True, help="The council's name, e.g. 'Exampleshire County "
+                                                "Council'.")
+@click.option("--year", help="The plan year, YYYY-YY.  [default: the current one]")
+@click.option("--scheme", default="strong-good-review-action", show_default=True,
+              help="The rating scheme: strong-good-review-action or blue-green-amber-red.")
+def init(directory: Path, council: str, year: str | None, scheme: str) -> None:
+    """Start a council's data repository in DIRECTORY (new or empty): a plan with one
+    worked example of each thing, the first quarter, settings, pre-commit and CI."""
+    from reportgen.commands.init import init as run
+
+    lines = _run(run, directory, council, year, scheme)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: cd {directory}, edit the data, then `reportgen validate` and "
+                   "`reportgen preview` (README.md there says more)")
+
+
 @main.command("new-quarter")
 @click.argument("source", metavar="FROM", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("target", metavar="TO", type=click.Path(path_type=Path))

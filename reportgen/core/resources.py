@@ -32,3 +32,5 @@ TEMPLATES = _resource("templates")
 STYLES = _resource("styles")
 FONTS = STYLES / "fonts"
 SAMPLE_QUARTER = _sample() / "2025-26" / "q1"
+# docs/ci's workflows, which `reportgen init` copies (reportgen/ci in a wheel)
+CI_TEMPLATES = PACKAGE / "ci" if (PACKAGE / "ci").is_dir() else ROOT / "docs" / "ci"
