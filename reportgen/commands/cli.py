@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -330,7 +331,6 @@ def preview(quarter: Path | None, port: int, host: str, override: Path | None,
             open_browser: bool) -> None:
     """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
     import signal
-    import webbrowser
 
     from reportgen.preview.server import is_loopback
     from reportgen.preview.watch import serve
@@ -343,12 +343,16 @@ def preview(quarter: Path | None, port: int, host: str, override: Path | None,
     _run(serve, _quarter(quarter), host=host, port=port,
          settings=_settings().overridden(templates=override),
          echo=lambda line: click.echo(line, err=True),
-         on_ready=webbrowser.open if open_browser and not _in_ci() else None)
+         on_ready=browser(open_browser))
 
 
-def _in_ci() -> bool:
-    """Return whether this runs in CI (GitHub, GitLab and most others set CI)."""
-    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+def browser(wanted: bool) -> Callable[[str], object] | None:
+    """Return what opens the draft in the web browser; None with --no-open or in CI, where
+    nobody would see it (GitHub, GitLab and most others set CI)."""
+    import webbrowser
+
+    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+    return webbrowser.open if wanted and not in_ci else None
 
 
 @main.command()
