@@ -4,7 +4,6 @@ quarter names, drafts that cannot pass for the final report, the sample from any
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path

@@ -33,10 +33,11 @@ def test_csv_to_stdout_is_the_measures_table() -> None:
 def test_csv_output_writes_both_tables(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    objectives = list(csv.DictReader((tmp_path / "derbyshire-county-council-2025-26-q1-objectives.csv").open(encoding="utf-8")))
+    stem = tmp_path / "derbyshire-county-council-2025-26-q1"
+    objectives = list(csv.DictReader(Path(f"{stem}-objectives.csv").open(encoding="utf-8")))
     assert len(objectives) == 24
     assert objectives[0]["No."] == "SO-01" and objectives[0]["Progress"] == "Good"
-    assert (tmp_path / "derbyshire-county-council-2025-26-q1-measures.csv").read_text(encoding="utf-8").startswith("Outcome,")
+    assert Path(f"{stem}-measures.csv").read_text(encoding="utf-8").startswith("Outcome,")
 
 
 def test_xlsx_round_trip_keeps_numbers_as_numbers(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]

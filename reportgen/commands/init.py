@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import string
 from pathlib import Path
 
 from reportgen import __version__
@@ -87,7 +88,7 @@ def _files(target: Path, council: str, year: str, scheme: str,
         ".vscode/settings.json": json.dumps(
             {"yaml.schemas": {f"./{SCHEMA_FILE.as_posix()}": ["data/**/*.yaml"]}}, indent=2) + "\n",
         ".github/workflows/reportgen.yml": _workflow(),
-        "README.md": _readme(council, year, quarter),
+        "README.md": _readme(council, quarter),
         SCHEMA_FILE.as_posix(): json.dumps(json_schema(), indent=2) + "\n",
     }
     data = {
@@ -174,7 +175,8 @@ output/
 __pycache__/
 """
 
-PRE_COMMIT = """# Check the report data on every commit: `pip install pre-commit`, then `pre-commit install`.
+PRE_COMMIT = """# Check the report data on every commit:
+#   pip install pre-commit && pre-commit install
 # This uses the reportgen installed on the machine (see README.md).
 repos:
   - repo: local
@@ -194,18 +196,23 @@ def _workflow() -> str:
     return text.replace("@v0.1.0", f"@v{__version__}")
 
 
-def _readme(council: str, year: str, quarter: Path) -> str:
-    update = (quarter / "corporate-services.yaml").as_posix()
-    return f'''# {council}: performance report data
+def _readme(council: str, quarter: Path) -> str:
+    return README.substitute(council=council, quarter=quarter.as_posix(),
+                             year_dir=quarter.parent.as_posix(),
+                             update=(quarter / "corporate-services.yaml").as_posix(),
+                             version=__version__, schema=SCHEMA_FILE.as_posix())
 
-The data of {council}'s quarterly performance report, kept as YAML and made into an
+
+README = string.Template('''# $council: performance report data
+
+The data of $council's quarterly performance report, kept as YAML and made into an
 accessible PDF and HTML by [reportgen](https://github.com/YOUR-ORG/reportgen).
 
 | where | what |
 |---|---|
-| `{quarter.parent.as_posix()}/plan.yaml` | the plan: outcomes, strategic objectives, measures |
-| `{quarter.as_posix()}/report.yaml` | the quarter's introduction and achievements |
-| `{quarter.as_posix()}/*.yaml` | one update file per service: progress, comments, figures |
+| `$year_dir/plan.yaml` | the plan: outcomes, strategic objectives, measures |
+| `$quarter/report.yaml` | the quarter's introduction and achievements |
+| `$quarter/*.yaml` | one update file per service: progress, comments, figures |
 | `reportgen.toml` | the quarter in progress, branding |
 
 ## Each quarter
@@ -213,14 +220,14 @@ accessible PDF and HTML by [reportgen](https://github.com/YOUR-ORG/reportgen).
 Service leads: edit your file, check it, look at it, then open a pull request.
 
 ```sh
-reportgen validate {update}   # every problem with file:line
+reportgen validate $update   # every problem with file:line
 reportgen preview                                   # the draft in your browser, live
 ```
 
 The policy team:
 
 ```sh
-reportgen new-quarter {quarter.as_posix()} {quarter.parent.as_posix()}/q2   # start the next quarter
+reportgen new-quarter $quarter $year_dir/q2   # start the next quarter
 reportgen status                                    # what still awaits an update
 reportgen build                                     # the PDF and HTML, into output/
 ```
@@ -229,9 +236,9 @@ After `new-quarter`, change `quarter` in `reportgen.toml` to the new quarter.
 
 ## Set up once
 
-- Install reportgen {__version__} (Python 3.11 or newer) on each machine that edits data.
+- Install reportgen $version (Python 3.11 or newer) on each machine that edits data.
 - `pip install pre-commit && pre-commit install`: every commit is then checked.
 - `.github/workflows/reportgen.yml` checks every pull request: set `REPORTGEN` in it to
   where your council installs reportgen from.
-- `.vscode/settings.json` gives VS Code completion from `{SCHEMA_FILE.as_posix()}`.
-'''
+- `.vscode/settings.json` gives VS Code completion from `$schema`.
+''')
