@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
 
 # Bump whenever the drawing changes, so cached chart files are redrawn.
 STYLE_VERSION = "charts-1"
@@ -82,9 +83,9 @@ def alt_text(chart: Chart) -> str:
         shown = shown_slices(chart)
         if not shown:
             return f"{chart.title}: none"
-        parts = ", ".join(f"{s.count} {s.label}" for s in shown)
+        listed = ", ".join(f"{s.count} {s.label}" for s in shown)
         total = sum(s.count for s in shown)
-        return f"{chart.title}: {parts} ({total} in all)"
+        return f"{chart.title}: {listed} ({total} in all)"
     if isinstance(chart, Trend):
         text = f"{chart.title}: " + ", ".join(
             f"{p.label} {p.text}" for p in chart.points
@@ -97,23 +98,23 @@ def alt_text(chart: Chart) -> str:
                 text += f" ({chart.benchmark.label})"
         return text + "."
     if isinstance(chart, Bars):
-        parts = []
+        parts: list[str] = []
         for i, category in enumerate(chart.categories):
             counts = [(s.label, s.counts[i]) for s in chart.series]
             if all(c is None for _, c in counts):
                 parts.append(f"{category} not yet reported")
                 continue
-            shown = ", ".join(f"{c} {label}" for label, c in counts if c)
-            parts.append(f"{category} {shown or 'none rated'}")
+            named = ", ".join(f"{c} {label}" for label, c in counts if c)
+            parts.append(f"{category} {named or 'none rated'}")
         return f"{chart.title} by quarter: " + "; ".join(parts) + "."
     raise TypeError(f"not a chart: {chart!r}")
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     """The chart's data as JSON-ready values, numbers normalised to floats
     so that equal charts (322 == 322.0) give equal keys."""
     if is_dataclass(obj) and not isinstance(obj, type):
-        out = {"_type": type(obj).__name__}
+        out: dict[str, Any] = {"_type": type(obj).__name__}
         for f in fields(obj):
             out[f.name] = _plain(getattr(obj, f.name))
         return out

@@ -8,15 +8,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from reportgen.core.model import Report
-
 from reportgen import __version__
 from reportgen.core.errors import DataError, Problem, ReportgenError, UsageError
+
+if TYPE_CHECKING:
+    from reportgen.core.model import Report
+    from reportgen.data.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 QUARTER = click.argument("quarter", required=False,
                          type=click.Path(file_okay=False, path_type=Path))
@@ -32,7 +36,7 @@ def _quarter(path: Path | None) -> Path:
     return quarter
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     """Return the settings from reportgen.toml or pyproject.toml, read once per command."""
     from reportgen.data.settings import load_settings
 
@@ -44,13 +48,14 @@ def _settings():  # type: ignore[no-untyped-def]
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    return meta["reportgen.settings"]
+    settings: Settings = meta["reportgen.settings"]
+    return settings
 
 
 def _verbosity() -> int:
     """Return 0 with --quiet, 2 with --verbose, else 1."""
     ctx = click.get_current_context(silent=True)
-    return ctx.meta.get("reportgen.verbosity", 1) if ctx is not None else 1
+    return int(ctx.meta.get("reportgen.verbosity", 1)) if ctx is not None else 1
 
 
 def _show_problems(problems: list[Problem]) -> None:
@@ -59,7 +64,7 @@ def _show_problems(problems: list[Problem]) -> None:
     show_problems(problems, verbosity=_verbosity())
 
 
-def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _run(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Call into the library, turning its errors into messages and exit codes."""
     try:
         return func(*args, **kwargs)
@@ -391,8 +396,10 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
         raise click.UsageError("give two quarter directories, or one with --rev A..B")
     if revs is not None and new is not None:
         raise click.UsageError("with --rev, give one quarter directory")
+    before: Report | None
     with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
         if revs is None:
+            assert old is not None and new is not None  # noqa: S101 - checked above
             before, after = _load(old), _load(new)
             labels = (str(old), str(new))
         else:
@@ -403,8 +410,8 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
                       if rev_new else quarter)
             if at_new is None:
                 raise click.UsageError(f"{quarter} does not exist at {rev_new}")
-            before = _load(at_old) if at_old is not None else None  # a new quarter
             after = _load(at_new)
+            before = _load(at_old) if at_old is not None else None  # a new quarter
             labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
     changes = review.compare(before, after)
     if fmt == "json":

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
@@ -139,7 +140,7 @@ class Owner:
     measures: list[dict[str, str]] = field(default_factory=list)
 
 
-def status(report: Report) -> dict:
+def status(report: Report) -> dict[str, Any]:
     """Return what still awaits an update, grouped by owner (in plan order), with counts."""
     owners: dict[str, Owner] = {}
     for o in report.objectives:
@@ -164,7 +165,7 @@ def status(report: Report) -> dict:
     }
 
 
-def status_text(found: dict) -> str:
+def status_text(found: dict[str, Any]) -> str:
     """Return the status as the policy team reads it in a terminal."""
     o, m = found["objectives"], found["measures"]
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "

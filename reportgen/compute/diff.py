@@ -7,10 +7,11 @@ as loaded and rated, so a changed target that moves a rating shows as both.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from reportgen.core.model import Measure, Objective, Report
@@ -45,7 +46,7 @@ class Change:
     field: str  # progress, rating, value, target, benchmark, no_data, comment, note, ...
     old: str | None = None
     new: str | None = None
-    words: Words = field(default_factory=list)  # text changes only
+    words: Words = dataclasses.field(default_factory=list)  # text changes only
 
 
 def compare(old: Report | None, new: Report) -> list[Change]:
@@ -102,7 +103,7 @@ def _shown(measure: Measure, name: str) -> str | None:
     """Return a field as the report prints it, so 92 -> 92.0 shows as a change."""
     value = getattr(measure, name)
     if name == "no_data" or value is None:
-        return value
+        return None if value is None else str(value)
     return measure.text(value)
 
 

@@ -41,9 +41,9 @@ def trend_rows(report: Report, kind: str) -> list[TrendRow]:
     by_quarter = {s.quarter: s for s in report.quarters}
     levels: list[Progress | Rating] = list(PROGRESS if kind == "objectives" else
                                            report.scheme.bands)
-    rows = []
+    rows: list[TrendRow] = []
     for level in levels:
-        counts = []
+        counts: list[int | None] = []
         for n in range(1, 5):
             status = by_quarter.get(n)
             if status is None:

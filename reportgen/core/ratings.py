@@ -25,8 +25,10 @@ class Condition:
 
     @classmethod
     def parse(cls, text: str) -> Condition:
-        op, number = re.fullmatch(r"(>=|>)\s*(-?\d+(?:\.\d+)?)", text.strip()).groups()
-        return cls(op, Decimal(number))
+        found = re.fullmatch(r"(>=|>)\s*(-?\d+(?:\.\d+)?)", text.strip())
+        if found is None:  # data.schema checks conditions before they get here
+            raise ValueError(f"'{text}' is not a condition such as '>= -2'")
+        return cls(found[1], Decimal(found[2]))
 
     def holds(self, d: Decimal) -> bool:
         return d > self.threshold if self.op == ">" else d >= self.threshold

@@ -44,7 +44,8 @@ def snapshot(directory: Path) -> Snapshot | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _read_snapshot(directory: Path, stamp: tuple, _cwd: Path) -> Snapshot:
+def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
+                   _cwd: Path) -> Snapshot:
     progress: dict[str, str] = {}
     values: dict[str, tuple[str, str]] = {}
     targets: dict[str, str] = {}

@@ -11,7 +11,7 @@ from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_ye
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
 from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
-from reportgen.data.yamlread import Document, YamlProblem, read
+from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
 Loaded = tuple[Document, S]
@@ -83,7 +83,7 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
     """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
     seen: dict[str, str] = {}
 
-    def unique(kind: str, ident: str, key: tuple) -> None:
+    def unique(kind: str, ident: str, key: Key) -> None:
         here = doc.where(key)
         if ident in seen:
             problems.append(doc.problem(key, f"{kind} id '{ident}' is used twice (first at "
@@ -144,9 +144,9 @@ def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measu
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
-def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
+def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure, year: str,
                   problems: list[Problem]) -> None:
-    def number(field: str, text: str | None, at: tuple) -> numbers.Quantity | None:
+    def number(field: str, text: str | None, at: Key) -> numbers.Quantity | None:
         if text is None:
             return None
         try:
@@ -188,5 +188,5 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
         return None
 
 
-def _where(doc: Document, key: tuple) -> str:
+def _where(doc: Document, key: Key) -> str:
     return f"{doc.name}:{doc.where(key, at_key=True)[0]}"

@@ -12,11 +12,12 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -54,7 +55,9 @@ def _plan_year(value: str) -> str:
     return value
 
 
-def _date(value: str) -> dt.date:
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic then says what is wrong with it
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -79,7 +82,7 @@ YearMonth = Annotated[str, _pattern(r"\d{4}-(0[1-9]|1[0-2])",
                                     "is not a year and month; write it as YYYY-MM, e.g. 2027-04"),
                       WithJsonSchema({"type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])$",
                                       "description": "Year and month, printed as 'Apr 2027'."})]
-Date = Annotated[str, AfterValidator(_date),
+Date = Annotated[dt.date, BeforeValidator(_date),
                  WithJsonSchema({"type": "string", "format": "date",
                                  "description": "The date of the data, YYYY-MM-DD."})]
 NumberText = Annotated[str, WithJsonSchema({
@@ -226,13 +229,16 @@ class UpdateFile(Shape):
                                           "value, target, history, benchmark.")
 
 
-def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
+S = TypeVar("S", bound=Shape)
+
+
+def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     """Return the document as `shape` and every problem found.
 
     A bad entry is pruned and the rest validated again, so one unknown key does not hide
     the other problems of the file: the checks that follow still see the good entries.
     """
-    data, problems = copy.deepcopy(doc.data), []
+    data, problems = copy.deepcopy(doc.data), list[Problem]()
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
         try:
