@@ -51,7 +51,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
 def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
          settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
     """Return the report as one HTML page, with the settings' templates and styles."""
-    return render_html(report, charts, chart_src, css=stylesheet(settings.templates),
+    css = stylesheet(settings.templates, replace=settings.branding.replace_stylesheet)
+    return render_html(report, charts, chart_src, css=css,
                        draft=draft, override=settings.templates,
                        extra={"self_links": self_links})
 
@@ -111,7 +112,8 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
     # The child is handed every chart, so wait for the pool first.
     drawn.finish()
     pdf, pdf_warnings = render_pdf(
-        html, base=style_base(settings.templates), roots=style_roots(settings.templates),
+        html, base=style_base(settings.templates, settings.branding.replace_stylesheet),
+        roots=style_roots(settings.templates) + settings.branding.roots(),
         charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
         limits=limits, child=child)
     warnings += [f"PDF: {w}" for w in pdf_warnings]

@@ -433,14 +433,17 @@ def _load(quarter: Path) -> Report:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check_pdf(file: Path) -> None:
     """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
-    fonts...); print each check and exit 1 if any fails."""
+    fonts...) and its page size; print each check and exit 1 if any fails (a page size
+    other than A4 landscape is a warning)."""
     from reportgen.pdf.check import check_pdf as run_checks
 
     results = run_checks(file)
     for result in results:
-        click.secho(str(result), fg=None if result.ok else "red")
-    failed = sum(not r.ok for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+        click.secho(str(result), fg=None if result.ok else "yellow" if result.warning else "red")
+    failed = sum(r.failed for r in results)
+    warned = sum(not r.ok and r.warning for r in results)
+    click.echo(f"{len(results) - failed - warned} passed, {failed} failed"
+               + (f", {warned} warning{'s' * (warned != 1)}" if warned else ""))
     if failed:
         sys.exit(1)
 

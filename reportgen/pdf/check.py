@@ -28,9 +28,18 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # a check that, when not ok, is to look at rather than a failure
+
+    @property
+    def failed(self) -> bool:
+        return not self.ok and not self.warning
 
     def __str__(self) -> str:
-        return f"{'PASS' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        word = "PASS" if self.ok else "WARN" if self.warning else "FAIL"
+        return f"{word}  {self.name}: {self.detail}"
+
+
+A4_LANDSCAPE = (841.89, 595.28)  # points: the page reportgen's stylesheet lays out
 
 
 class Inspected:
@@ -232,9 +241,37 @@ def links(seen: Inspected) -> Check:
                  f"untagged, {untabbed} pages with links not in structure tab order")
 
 
+def page_size(seen: Inspected) -> Check:
+    """Every page is A4 landscape, as our stylesheet lays the report out. A warning, not a
+    failure: a council may choose another page, but a stylesheet that replaced ours can
+    change it without anyone asking (29 landscape pages became 52 portrait ones)."""
+    sizes = Counter(_size_mm(page) for page in seen.pdf.pages)
+    want = _mm(A4_LANDSCAPE)
+    if set(sizes) == {want}:
+        return Check("page size", True, f"all {sizes[want]} pages A4 landscape (297 x 210 mm)")
+    shown = ", ".join(f"{n} page{'s' * (n != 1)} {w} x {h} mm{_named((w, h))}"
+                      for (w, h), n in sizes.items())
+    return Check("page size", False, f"{shown}, not A4 landscape (297 x 210 mm) as reportgen "
+                 "lays out: did a stylesheet change @page size?", warning=True)
+
+
+def _size_mm(page: pikepdf.Page) -> tuple[int, int]:
+    box = [float(v) for v in page.mediabox]
+    return _mm((abs(box[2] - box[0]), abs(box[3] - box[1])))
+
+
+def _mm(points: tuple[float, float]) -> tuple[int, int]:
+    return round(points[0] * 25.4 / 72), round(points[1] * 25.4 / 72)
+
+
+def _named(size: tuple[int, int]) -> str:
+    return {(210, 297): " (A4 portrait)", (216, 279): " (US Letter)",
+            (279, 216): " (US Letter landscape)"}.get(size, "")
+
+
 CHECKS: list[Callable[[Inspected], Check]] = [
     syntax, tagged, identification, title, language, headings, figures, content, tables,
-    lists, outline, fonts, links]
+    lists, outline, fonts, links, page_size]
 
 
 # ---- helpers ----------------------------------------------------------------

@@ -25,20 +25,22 @@ def run(preview: Preview, changes: Iterable[object]) -> None:
         preview.rebuild()
 
 
-def watched(quarter_dir: Path, override: Path | None = None) -> list[Path]:
-    """Return what a change to triggers a rebuild: the quarter, its plan, templates, styles."""
-    paths = [quarter_dir, plan_path(quarter_dir), TEMPLATES, STYLES]
+def watched(quarter_dir: Path, override: Path | None = None,
+            extra: Iterable[Path] = ()) -> list[Path]:
+    """Return what a change to triggers a rebuild: the quarter, its plan, templates, styles
+    and `extra` files (the council's stylesheet)."""
+    paths = [quarter_dir, plan_path(quarter_dir), TEMPLATES, STYLES, *extra]
     if override is not None:
         paths += [override / "templates", override / "styles"]
     return [p.resolve() for p in paths if p.exists()]
 
 
-def watch_changes(quarter_dir: Path, stop: threading.Event,
-                  override: Path | None = None) -> Iterator[object]:
+def watch_changes(quarter_dir: Path, stop: threading.Event, override: Path | None = None,
+                  extra: Iterable[Path] = ()) -> Iterator[object]:
     """Yield a batch of file changes each time something the draft is built from changes."""
     import watchfiles  # only the preview needs it
 
-    targets = watched(quarter_dir, override)
+    targets = watched(quarter_dir, override, extra)
     default = watchfiles.DefaultFilter()
 
     def relevant(change: watchfiles.Change, path: str) -> bool:
@@ -76,7 +78,7 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         load_quarter(quarter_dir)  # raises the usual "not a quarter directory" error
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as tmp:
         root = Path(tmp)
-        fonts = style_base(override) / "fonts"
+        fonts = style_base(override, settings.branding.replace_stylesheet) / "fonts"
         if fonts.is_dir():  # the stylesheet's url(fonts/...) then works as in the PDF
             shutil.copytree(fonts, root / "fonts")
         preview = Preview(DraftBuilder(quarter_dir, settings), root,
@@ -94,7 +96,8 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         try:
             if on_ready is not None:
                 on_ready(url)
-            run(preview, watch_changes(quarter_dir, stop, override))
+            council_css = [settings.branding.stylesheet] if settings.branding.stylesheet else []
+            run(preview, watch_changes(quarter_dir, stop, override, council_css))
         finally:
             stop.set()
             preview.close()
