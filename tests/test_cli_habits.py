@@ -4,6 +4,7 @@ quarter names, drafts that cannot pass for the final report, the sample from any
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,22 @@ def test_without_a_quarter_or_the_sample_the_message_says_what_to_do(
     assert result.exit_code == 2
     assert "the bundled sample is missing: give a quarter directory" in result.output
     assert "reportgen init DIR" in result.output
+
+
+def test_ctrl_c_during_a_build_ends_quietly_with_130(tmp_path: Path,
+                                                     cli_env: dict[str, str]) -> None:
+    """Ctrl+C goes to the whole process group: the chart pool's fork server and workers
+    too. Only the command line answers it; no child prints a traceback."""
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SAMPLE),
+                              "--no-cache", "--jobs", "2", "-o", str(tmp_path)],
+                             env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    assert build.stderr is not None
+    for line in build.stderr:  # stages are plain lines when stderr is not a terminal
+        if "Drawing charts" in line:
+            os.killpg(build.pid, signal.SIGINT)  # as a terminal's Ctrl+C does
+            break
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert not list(tmp_path.glob("*.pdf"))
