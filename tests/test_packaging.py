@@ -1,37 +1,68 @@
-"""A plain `pip install` (as a council's CI or pre-commit does) carries templates and styles."""
+"""A plain `pip install` (as a council's CI or pre-commit does) carries every module, the
+templates and the styles, and the repository tracks no symbolic links (a Windows checkout
+has none)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_wheel_carries_templates_styles_and_fonts(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(tmp_path), str(ROOT)], check=True)
-    [wheel] = tmp_path.glob("reportgen-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("reportgen/templates/report.html", "reportgen/templates/macros.html",
-                 "reportgen/styles/report.css", "reportgen/styles/fonts/LiberationSans-Bold.ttf"):
-        assert name in names
+                    "-w", str(out), str(ROOT)], check=True)
+    [built] = out.glob("reportgen-*.whl")
+    return built
 
 
-def test_a_plain_install_works_from_any_directory(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(wheel_file: Path) -> set[str]:
+    return set(zipfile.ZipFile(wheel_file).namelist())
+
+
+def test_the_wheel_carries_templates_styles_and_fonts(wheel: set[str]) -> None:
+    templates = {f"reportgen/templates/{p.name}" for p in (ROOT / "templates").glob("*.html")}
+    styles = {f"reportgen/styles/{p.relative_to(ROOT / 'styles').as_posix()}"
+              for p in (ROOT / "styles").rglob("*") if p.is_file()}
+    assert "reportgen/templates/report.html" in templates
+    assert "reportgen/styles/fonts/LiberationSans-Bold.ttf" in styles
+    assert templates | styles <= wheel, (templates | styles) - wheel
+
+
+def test_the_wheel_carries_every_module(wheel: set[str]) -> None:
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "reportgen").rglob("*.py")}
+    assert modules <= wheel, f"not in the wheel (list the package in pyproject.toml): " \
+                             f"{sorted(modules - wheel)}"
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                    reason="needs the git checkout")
+def test_no_symbolic_link_is_tracked() -> None:
+    staged = subprocess.run(["git", "ls-files", "--stage"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    assert staged, "git listed no files"
+    links = [line.split("\t", 1)[1] for line in staged if line.startswith("120000 ")]
+    assert links == []
+
+
+def test_a_plain_install_works_from_any_directory(wheel_file: Path, wheel: set[str],
+                                                  tmp_path: Path) -> None:
     """After `pip install` (no checkout anywhere), `reportgen validate` with no quarter finds
     the bundled sample, and `reportgen init` finds the CI workflow it copies."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(tmp_path / "wheel"), str(ROOT)], check=True)
-    [wheel] = (tmp_path / "wheel").glob("reportgen-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert "reportgen/sample/2025-26/q1/report.yaml" in names
-    assert "reportgen/ci/github-actions.yml" in names
+    assert "reportgen/sample/2025-26/q1/report.yaml" in wheel
+    assert "reportgen/ci/github-actions.yml" in wheel
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(site), str(wheel)], check=True)
+                    "--target", str(site), str(wheel_file)], check=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site), "HOME": str(tmp_path)}

@@ -12,7 +12,7 @@ from typing import Any
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.layout import REPORT_FILE, plan_path, update_paths
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -34,7 +34,7 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     report = load_report(source)  # carry over from a quarter that checks
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
-    files = {target / "report.yaml": _report_text(report, quarter, year, source)}
+    files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
     for path in update_paths(source):
         files[target / path.name] = _update_text(path, quarter, year, source, same_year)
     done = []
