@@ -154,3 +154,12 @@ def test_ctrl_c_during_a_build_ends_quietly_with_130(tmp_path: Path,
     assert build.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_quiet_commands_that_write_say_nothing(tmp_path: Path) -> None:
+    for args in (["new-quarter", str(SAMPLE), str(tmp_path / "2025-26" / "q2"), "-q"],
+                 ["schema", "-o", str(tmp_path / "schema.json"), "-q"],
+                 ["init", str(tmp_path / "council"), "--council", "Testshire", "-q"]):
+        result = CliRunner().invoke(main, args)
+        assert (result.exit_code, result.output) == (0, ""), args
+    assert (tmp_path / "2025-26" / "q2" / "report.yaml").is_file()

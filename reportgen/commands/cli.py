@@ -304,9 +304,11 @@ def new_quarter(source: Path, target: Path) -> None:
     """Start quarter TO from quarter FROM: same files and ids, updates cleared to fill."""
     from reportgen.commands.workflow import new_quarter as run
 
-    for line in _run(run, source, target):
-        click.echo(line)
-    click.echo(f"next: edit the files, then `reportgen status {target}`")
+    lines = _run(run, source, target)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: edit the files, then `reportgen status {target}`")
 
 
 @main.command()
@@ -376,7 +378,8 @@ def schema(output: Path | None) -> None:
     from reportgen.core.output import write_all
 
     write_all({output: (text + "\n").encode("utf-8")})
-    click.echo(f"wrote {output}")
+    if _verbosity():
+        click.echo(f"wrote {output}")
 
 
 @main.command()
