@@ -37,6 +37,7 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # published ratings with their reasons
 
 
 def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
@@ -44,7 +45,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
     shows rated. Every command gets its report here, so a setting reaches all of them."""
     report = load_quarter(quarter_dir)
     (settings or Settings()).apply(report)
-    rate(report)
+    if any(p.severity == "error" for p in rate(report)):
+        raise DataError(report.warnings)
     return report
 
 
@@ -78,7 +80,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
         progress("Reading and checking the data")
         report = load_report(quarter_dir, settings)
-        warnings = [str(w) for w in report.warnings]
+        # notes (a published rating with its reason) are shown, but --strict lets them pass
+        warnings = [str(w) for w in report.warnings if w.severity != "note"]
         progress("Drawing charts")
         charts = report_charts(report)
         cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
@@ -103,7 +106,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+    return BuildResult(report, list(files), warnings, time.perf_counter() - started,
+                       [str(w) for w in report.warnings if w.severity == "note"])
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,

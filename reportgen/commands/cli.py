@@ -177,6 +177,9 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
                              cache=not no_cache, jobs=jobs)
 
     result = _run(shown_build)
+    if verbosity:
+        for note in result.notes:
+            click.secho(f"note: {note}", fg="cyan", err=True)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity:
@@ -187,16 +190,25 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--ratings", "audit", is_flag=True,
+              help="Also list every measure's value, target, the rule's rating, the published "
+                   "rating and why they differ, for checking before Cabinet.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (a published rating overriding the rule needs a "
+                   "rating_reason).")
+def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
-    from reportgen.data.load import load_quarter
+    from reportgen.compute.audit import audit_text
+    from reportgen.pipeline import load_report
 
     quarters = _quarters_of(paths) if paths else [_quarter(None)]
     problems: list[Problem] = []
     for quarter in quarters:
         try:
-            report = load_quarter(quarter)
+            report = load_report(quarter, _settings())
             problems += report.warnings
+            if audit:
+                click.echo(audit_text(report))
         except DataError as exc:
             problems += exc.problems
         except UsageError as exc:
@@ -205,6 +217,9 @@ def validate(paths: tuple[Path, ...]) -> None:
     if problems:
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+    if strict and any(p.severity == "warning" for p in problems):
+        click.secho("--strict: warnings fail", fg="red", err=True)
         sys.exit(1)
     if _verbosity():
         click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
@@ -418,12 +433,13 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
             after = _load(at_new)
             before = _load(at_old) if at_old is not None else None  # a new quarter
             labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
-    changes = review.compare(before, after)
+    changes, published = review.compare(before, after), review.overrides(after)
     if fmt == "json":
-        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(review.as_json(changes, *labels, published), indent=2,
+                              ensure_ascii=False))
     else:
         render = review.as_markdown if fmt == "markdown" else review.as_text
-        click.echo(render(changes, *labels), nl=False)
+        click.echo(render(changes, *labels, published), nl=False)
 
 
 def _load(quarter: Path) -> Report:

@@ -106,6 +106,13 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
             if entry.get("target") is not None:
                 lines.append(f"    target: {_scalar(entry['target'])}" if same_year else
                              f"    target:  {TO_FILL}: the {year} target")
+            for name in ("floor", "tolerance"):  # set with the target, for the thresholds rule
+                if entry.get(name) is not None:
+                    lines.append(f"    {name}: {_scalar(entry[name])}" if same_year else
+                                 f"    {name}:  {TO_FILL}: the {year} {name}")
+            if entry.get("rating") is not None and entry.get("target") is None:
+                # a status published with no target (Derby City's) is this quarter's to give
+                lines.append(f"    rating:  {TO_FILL}: the published rating, or delete")
             for name in ("benchmark", "benchmark_group"):
                 if entry.get(name) is not None:
                     lines.append(f"    {name}: {_scalar(entry[name])}")

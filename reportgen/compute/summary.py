@@ -73,5 +73,7 @@ def measures_sentence(report: Report) -> str:
         return f"None of the {total} measures has a rating against a target this quarter."
     verb = "is" if rated == 1 else "are"
     parts = join([f"{c.count} {c.label}" for c in counts])
-    return (f"Of the {total} measures, {rated} {verb} rated against a target this quarter: "
-            f"{parts}.")
+    # a status published with no target (Derby City's) is a rating, but not against a target
+    how = ("rated against a target" if all(m.target is not None for m in report.measures
+                                           if m.rating) else "rated")
+    return f"Of the {total} measures, {rated} {verb} {how} this quarter: {parts}."

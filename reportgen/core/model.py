@@ -50,6 +50,21 @@ class Measure:
     # where each typed-in history value is: file, line, column
     history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     previous_rating: Rating | None = None  # the rating in the previous quarter, if any
+    floor: Quantity | None = None  # thresholds rule: given, or the target less a tolerance
+    tolerance: Quantity | None = None
+    published: str | None = None  # the council's own rating word, as typed (`rating:`)
+    rating_reason: str | None = None
+    rating_where: tuple[str, int, int] | None = None  # file, line, column of `rating:`
+    rule_rating: Rating | None = None  # what the scheme's rule gives (compute.rate)
+    not_rated: str | None = None  # "Baseline" or "No quarterly target", as published
+
+    @property
+    def overridden(self) -> bool:
+        """Tell whether the published rating differs from the rule's (the rule gave one)."""
+        if self.published is None or self.target is None or self.value is None:
+            return False
+        rule = self.rule_rating.label if self.rule_rating else None
+        return self.published != rule
 
     @property
     def updated(self) -> bool:
@@ -108,6 +123,9 @@ class QuarterStatus:
     progress: dict[str, Progress]
     figures: dict[str, Figures]
     ratings: dict[str, Rating | None] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)  # measure id -> `rating:` word
+    floors: dict[str, Quantity] = field(default_factory=dict)  # thresholds rule
+    last_year: dict[str, Quantity] = field(default_factory=dict)  # same quarter, year before
 
 
 @dataclass

@@ -1,8 +1,13 @@
-"""Rating schemes: objective progress as entered, measure performance computed from target.
+"""Rating schemes: objective progress as entered, measure performance computed by a rule.
 
-d = (value - target) / |target| x 100, sign flipped where lower is better, compared with
-each band's condition, best band first. Arithmetic is Decimal on the typed digits, so a
-boundary (d = 5 exactly, or -2) lands where the words of the key put it.
+Two rules, as data (docs/data-format.md, "Ratings"):
+- relative: d = (value - target) / |target| x 100, sign flipped where lower is better,
+  compared with each band's condition, best band first;
+- thresholds: each measure's own target and floor, in its unit: at or better than the
+  target, at or better than the floor, worse than the floor.
+Either may be adjusted by direction of travel (`Travel`). Arithmetic is Decimal on the typed
+digits, so a boundary (d = 5 exactly, a value equal to its floor) lands where the words of
+the key put it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reportgen.core.errors import did_you_mean
 from reportgen.core.numbers import Quantity
 
 HIGH_TARGET = Decimal(95)  # "if the target is greater than 95%": percentages only
@@ -34,6 +40,14 @@ class Condition:
         return d > self.threshold if self.op == ">" else d >= self.threshold
 
 
+RULES = ("relative", "thresholds")
+REFERENCES = ("target", "floor")  # what a band of the thresholds rule compares with
+COMPARE = {"same-quarter-last-year": "the same quarter last year",
+           "previous-quarter": "the previous quarter"}
+# Published words that say "not rated this period" (reports 002 and 004), in any scheme.
+NOT_RATED = ("Baseline", "No quarterly target")
+
+
 @dataclass(frozen=True)
 class Rating:
     """A rating word with its colour, drawn icon and the key's description."""
@@ -44,18 +58,72 @@ class Rating:
     description: str
     when: Condition | None = None
     when_high_target: Condition | None = None
+    reference: str | None = None  # thresholds rule: at or better than "target" | "floor"
+
+
+@dataclass(frozen=True)
+class Travel:
+    """Direction of travel: a band the rule gives becomes another where the value has (or
+    has not) improved on the comparison value. Checked by scheme_from to only ever move an
+    improvement up and no improvement down, keeping band order (so ratings stay monotone)."""
+
+    compare: str  # a key of COMPARE
+    improved: tuple[tuple[str, str], ...] = ()
+    not_improved: tuple[tuple[str, str], ...] = ()
+
+    def adjust(self, band: str, improved: bool) -> str:
+        """Return the band's label after the adjustment."""
+        return dict(self.improved if improved else self.not_improved).get(band, band)
+
+    def sentences(self) -> list[str]:
+        """Return the key's words for the adjustment."""
+        since = COMPARE[self.compare]
+        return ([f"{a} becomes {b} where performance has improved on {since}." for a, b in
+                 self.improved] +
+                [f"{a} becomes {b} where performance has not improved on {since}." for a, b in
+                 self.not_improved] +
+                [f"Without a value for {since}, the rating is the rule's."])
 
 
 @dataclass(frozen=True)
 class Scheme:
     name: str
     bands: tuple[Rating, ...]
+    rule: str = "relative"  # a word of RULES
+    travel: Travel | None = None
+    mark_overrides: bool = False  # mark published ratings that differ from the rule
 
     def rate(self, value: Quantity | None, target: Quantity | None, better: str,
-             unit: str) -> Rating | None:
-        """Return the band for value against target; None when either is missing."""
+             unit: str, *, floor: Quantity | None = None,
+             before: Quantity | None = None) -> Rating | None:
+        """Return the band for value against target; None when either is missing. `floor`
+        is the measure's floor (thresholds rule; none: the target), `before` the value
+        direction of travel compares with (none: no adjustment)."""
         if value is None or target is None:
             return None
+        band = (self._threshold_band(value, target, floor, better) if self.rule == "thresholds"
+                else self._relative_band(value, target, better, unit))
+        if self.travel is not None and before is not None:
+            sign = 1 if better == "higher" else -1
+            improved = sign * (value.value - before.value) > 0
+            band = self.band(self.travel.adjust(band.label, improved)) or band
+        return band
+
+    def band(self, label: str) -> Rating | None:
+        """Return the band with this label, if the scheme has one."""
+        return next((b for b in self.bands if b.label == label), None)
+
+    def rank(self, rating: Rating) -> int:
+        """Return the band's place, 0 for the best."""
+        return [b.label for b in self.bands].index(rating.label)
+
+    @property
+    def notes(self) -> list[str]:
+        """Return the key's sentences beyond the bands' own words."""
+        return self.travel.sentences() if self.travel else []
+
+    def _relative_band(self, value: Quantity, target: Quantity, better: str,
+                       unit: str) -> Rating:
         sign = 1 if better == "higher" else -1
         if target.value == 0:
             # A zero target has no relative difference: equal is on target, any better is
@@ -73,6 +141,22 @@ class Scheme:
             if condition is not None and condition.holds(d):
                 return band
         return self.bands[-1]
+
+    def _threshold_band(self, value: Quantity, target: Quantity, floor: Quantity | None,
+                        better: str) -> Rating:
+        sign = 1 if better == "higher" else -1
+        limits = {"target": target.value, "floor": (floor or target).value}
+        for band in self.bands[:-1]:
+            if band.reference and sign * (value.value - limits[band.reference]) >= 0:
+                return band
+        return self.bands[-1]
+
+
+def floor_from(target: Quantity, tolerance: Quantity, better: str) -> Quantity:
+    """Return the floor a tolerance gives: that far on the worse side of the target."""
+    sign = 1 if better == "higher" else -1
+    return Quantity(target.value - sign * tolerance.value,
+                    max(target.decimals, tolerance.decimals))
 
 
 @dataclass(frozen=True)
@@ -129,32 +213,98 @@ BUILT_IN: dict[str, dict[str, Any]] = {
 
 def scheme_from(spec: str | Mapping[str, Any]) -> Scheme:
     """Return the scheme named (built in) or given as checked data (a plan's scheme, already
-    validated by data.schema); KeyError if the name is unknown."""
+    shaped by data.schema); KeyError if the name is unknown, ValueError (saying what would
+    be right) if the bands do not fit the rule."""
     if isinstance(spec, str):
         spec = BUILT_IN[spec]
-    bands = [_rating(band) for band in spec["bands"]]
-    return Scheme(spec["name"], tuple(_described(bands)))
+    rule = spec.get("rule") or "relative"
+    bands = [_rating(band, rule) for band in spec["bands"]]
+    _check_bands(bands, rule)
+    travel = _travel(spec.get("travel"), [b.label for b in bands])
+    return Scheme(spec["name"], tuple(_described(bands, rule)), rule, travel,
+                  bool(spec.get("mark_overrides")))
 
 
-def _rating(band: Mapping[str, Any]) -> Rating:
+def _rating(band: Mapping[str, Any], rule: str) -> Rating:
     when, high = band.get("when"), band.get("when_high_target")
+    if rule == "thresholds":
+        if high:
+            raise ValueError(f"band {band['label']}: when_high_target is for the relative rule;"
+                             " the thresholds rule compares with each measure's own target")
+        if when and when not in REFERENCES:
+            raise ValueError(f"band {band['label']}: with rule: thresholds, `when` is target or "
+                             f"floor, not '{when}'")
+        return Rating(band["label"], band["colour"], band["icon"],
+                      band.get("description") or "", reference=when)
+    if when in REFERENCES:
+        raise ValueError(f"band {band['label']}: when: {when} needs rule: thresholds; the "
+                         "relative rule takes a condition on d such as \"> 5\"")
     return Rating(band["label"], band["colour"], band["icon"], band.get("description") or "",
                   Condition.parse(when) if when else None,
                   Condition.parse(high) if high else None)
 
 
-def _described(bands: list[Rating]) -> list[Rating]:
+def _check_bands(bands: list[Rating], rule: str) -> None:
+    labels = [b.label for b in bands]
+    if len(set(labels)) != len(labels):
+        raise ValueError("two bands have the same label: " + ", ".join(labels))
+    if rule == "thresholds":
+        refs = [b.reference for b in bands[:-1]]
+        if refs not in (["target"], ["target", "floor"]):
+            raise ValueError("with rule: thresholds, give two bands (when: target, then the "
+                             "rest) or three (when: target, when: floor, then the rest)")
+
+
+def _travel(spec: Mapping[str, Any] | None, labels: list[str]) -> Travel | None:
+    """Return the direction-of-travel adjustment, checked to keep ratings monotone."""
+    if not spec:
+        return None
+    maps = {}
+    for key, direction in (("improved", -1), ("not_improved", 1)):
+        given = dict(spec.get(key) or {})
+        for a, b in given.items():
+            for word in (a, b):
+                if word not in labels:
+                    raise ValueError(f"travel.{key}: '{word}' is not a band of the scheme"
+                                     f"{did_you_mean(word, labels, 'bands')}")
+            if (labels.index(b) - labels.index(a)) * direction < 0:
+                raise ValueError(f"travel.{key}: {a} -> {b} moves the wrong way: "
+                                 f"{'an improvement' if direction < 0 else 'no improvement'} "
+                                 f"may only move a rating {'up' if direction < 0 else 'down'}")
+        moved = [labels.index(given.get(word, word)) for word in labels]
+        if moved != sorted(moved):
+            raise ValueError(f"travel.{key}: the bands would change order (a worse rating "
+                             "could become better than a better one); move neighbouring "
+                             "bands together")
+        maps[key] = tuple(given.items())
+    return Travel(spec.get("compare") or "same-quarter-last-year", maps["improved"],
+                  maps["not_improved"])
+
+
+def _described(bands: list[Rating], rule: str = "relative") -> list[Rating]:
     """Fill in descriptions from the thresholds, so the key cannot disagree with the rule."""
     out = []
     for i, band in enumerate(bands):
-        upper = bands[i - 1].when if i else None
-        text = band.description or _range_words(band.when, upper)
-        high = band.when_high_target or (bands[i - 1].when_high_target if i else None)
-        if high and not band.description:
-            text += f" ({_side(high.threshold)} than target if the target is greater than 95%)"
+        if rule == "thresholds":
+            text = band.description or _reference_words(band, bands[i - 1] if i else None)
+        else:
+            upper = bands[i - 1].when if i else None
+            text = band.description or _range_words(band.when, upper)
+            high = band.when_high_target or (bands[i - 1].when_high_target if i else None)
+            if high and not band.description:
+                text += f" ({_side(high.threshold)} than target if the target is greater than 95%)"
         out.append(Rating(band.label, band.colour, band.icon, text, band.when,
-                          band.when_high_target))
+                          band.when_high_target, band.reference))
     return out
+
+
+def _reference_words(band: Rating, better: Rating | None) -> str:
+    """Say in words which values a band of the thresholds rule takes."""
+    if band.reference == "target":
+        return "At or better than its target"
+    if band.reference == "floor":
+        return "Worse than its target, but at or better than its floor"
+    return f"Worse than its {better.reference if better else 'target'}"
 
 
 def _side(t: Decimal) -> str:

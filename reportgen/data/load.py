@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,8 +100,12 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
             measures = []
             for k, m in enumerate(obj.measures):
                 unique("measure", m.id, ("outcomes", i, "objectives", j, "measures", k, "id"))
-                measures.append(Measure(m.id, m.title, m.unit, m.better, m.reporting,
-                                        m.frequency, obj.id, m.benchmark_group or ""))
+                measure = Measure(m.id, m.title, m.unit, m.better, m.reporting,
+                                  m.frequency, obj.id, m.benchmark_group or "")
+                if m.tolerance is not None:
+                    at = ("outcomes", i, "objectives", j, "measures", k, "tolerance")
+                    measure.tolerance = _tolerance(doc, at, m.tolerance, m.unit, problems)
+                measures.append(measure)
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
                                         o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
                                         measures=measures))
@@ -162,6 +167,7 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
     measure.value = number("value", entry.value, (*key, "value"))
     measure.target = number("target", entry.target, (*key, "target"))
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    _fill_rating_inputs(doc, key, entry, measure, number, problems)
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
@@ -178,6 +184,53 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
             measure.history_where[label] = (doc.name, *doc.where(at))
 
 
+def _fill_rating_inputs(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure,
+                       number: Callable[[str, str | None, Key], numbers.Quantity | None],
+                       problems: list[Problem]) -> None:
+    """Read what the rules and the published rating need: floor or tolerance, and the
+    council's own `rating:` with its reason. Whether the word is one of the scheme's is
+    checked by compute.rate, once the settings have chosen the scheme."""
+    if entry.tolerance is not None:
+        measure.tolerance = _tolerance(doc, (*key, "tolerance"), entry.tolerance, measure.unit,
+                                       problems)
+    measure.floor = number("floor", entry.floor, (*key, "floor"))
+    if entry.floor is not None and entry.tolerance is not None:
+        problems.append(doc.problem((*key, "tolerance"), "give either floor or tolerance, "
+                                                         "not both"))
+    target = measure.target
+    if measure.floor is None and measure.tolerance is not None and target is not None:
+        measure.floor = ratings.floor_from(target, measure.tolerance, measure.better)
+    elif measure.floor is not None and target is not None:
+        sign = 1 if measure.better == "higher" else -1
+        if sign * (target.value - measure.floor.value) < 0:
+            side = "below" if measure.better == "higher" else "above"
+            problems.append(doc.problem((*key, "floor"), (
+                f"floor {measure.text(measure.floor)} is better than the target "
+                f"{measure.text(target)}: {measure.better} is better for this measure, so the "
+                f"floor should be at or {side} the target")))
+    if entry.rating is not None:
+        measure.published = entry.rating
+        measure.rating_where = (doc.name, *doc.where((*key, "rating")))
+    measure.rating_reason = entry.rating_reason
+    if entry.rating_reason is not None and entry.rating is None:
+        problems.append(doc.problem((*key, "rating_reason"), "rating_reason explains a "
+                                    "published rating: give rating: too, or delete it"))
+
+
+def _tolerance(doc: Document, at: Key, text: str, unit: str,
+               problems: list[Problem]) -> numbers.Quantity | None:
+    try:
+        quantity = numbers.parse(text, unit)
+    except ValueError as exc:
+        problems.append(doc.problem(at, str(exc)))
+        return None
+    if quantity.value < 0:
+        problems.append(doc.problem(at, f"tolerance {text} is negative: give how far worse "
+                                        "than target the floor is, as a positive number"))
+        return None
+    return quantity
+
+
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:
     given = spec.ratings if isinstance(spec.ratings, str) else spec.ratings.model_dump()
     try:
@@ -185,6 +238,9 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
     except KeyError:
         hint = did_you_mean(str(spec.ratings), ratings.BUILT_IN)
         problems.append(doc.problem(("ratings",), f"'{spec.ratings}' is not a rating scheme{hint}"))
+        return None
+    except ValueError as exc:
+        problems.append(doc.problem(("ratings",), f"the rating scheme: {exc}"))
         return None
 
 

@@ -91,9 +91,11 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
-Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?",
-                                    "is not a condition; write e.g. \"> 5\" or \">= -2\""),
-                      WithJsonSchema({"type": "string", "pattern": "^(>|>=)\\s*-?\\d+(\\.\\d+)?$"})]
+Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
+                                    "is not a condition; write e.g. \"> 5\" or \">= -2\" "
+                                    "(rule: relative), or target or floor (rule: thresholds)"),
+                      WithJsonSchema({"type": "string",
+                                      "pattern": "^((>|>=)\\s*-?\\d+(\\.\\d+)?|target|floor)$"})]
 
 
 class Shape(BaseModel):
@@ -121,6 +123,9 @@ class MeasureSpec(Shape):
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
     frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: how far worse than its target, in its unit, the "
+                          "measure's floor is (an update's floor or tolerance wins).")
 
 
 class ObjectiveSpec(Shape):
@@ -161,10 +166,29 @@ class BandSpec(Shape):
         None, description="The key's wording; by default it is written from the conditions.")
 
 
+class TravelSpec(Shape):
+    """Direction of travel: bands that change where performance has (not) improved."""
+
+    compare: Literal["same-quarter-last-year", "previous-quarter"] = Field(
+        "same-quarter-last-year", description="What the latest value is compared with.")
+    improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> better band where the value improved, "
+                                          "e.g. Red: Amber.")
+    not_improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> worse band where the value did not "
+                                          "improve, e.g. Amber: Red.")
+
+
 class SchemeSpec(Shape):
     """A measure rating scheme: bands best first; the last takes the rest."""
 
     name: Text = Field(description="Heading of the key, e.g. Performance against target.")
+    rule: Literal["relative", "thresholds"] = Field(
+        "relative", description="relative: bands of d, the % difference from target; "
+                                "thresholds: each measure's own target and floor.")
+    travel: TravelSpec | None = Field(None, description="Adjust by direction of travel.")
+    mark_overrides: bool = Field(False, description="Mark published ratings that differ "
+                                                    "from the rule, in the tables and key.")
     bands: list[BandSpec] = Field(min_length=2, description="Bands, best first; the last band "
                                                             "takes the rest.")
 
@@ -207,6 +231,16 @@ class MeasureUpdate(Shape):
 
     value: NumberText | None = Field(None, description="The latest value (year to date).")
     target: NumberText | None = Field(None, description="The target; none means no rating.")
+    floor: NumberText | None = Field(
+        None, description="Rule thresholds: the worst value still in the middle band (Amber).")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: the floor as a distance from the target.")
+    rating: Text | None = Field(
+        None, description="The council's published rating, a word of the scheme (or "
+                          "Baseline, No quarterly target): the rating where there is no target, "
+                          "an override where the rule gives another.")
+    rating_reason: Text | None = Field(
+        None, description="Why the published rating differs from the rule's.")
     benchmark: NumberText | None = Field(None, description="The latest benchmark value.")
     benchmark_group: Text | None = Field(
         None, description="What the benchmark is, e.g. England Average June 2025; overrides "

@@ -4,7 +4,8 @@ pyproject.toml, else the defaults. Options given on the command line win over bo
     # reportgen.toml
     quarter = "data/derbyshire/2025-26/q2"   # the quarter commands use when given none
     output = "output"                        # where build and export write
-    ratings = "blue-green-amber-red"         # overrides the plan's rating scheme
+    ratings = "blue-green-amber-red"         # overrides the plan's rating scheme (or a
+                                             # [ratings] table: docs/configuration.md)
     templates = "theme"                      # a directory with templates/ and styles/
 
     [branding]
@@ -31,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reportgen.core.errors import UsageError, did_you_mean, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import BUILT_IN, scheme_from
+from reportgen.data.schema import SchemeSpec
 
 CONFIG_FILE = "reportgen.toml"
 PYPROJECT = "pyproject.toml"
@@ -90,8 +92,10 @@ class Settings(BaseModel):
     quarter: Path | None = Field(None, description="The quarter directory commands use when "
                                                    "given none.")
     output: Path = Field(Path("output"), description="Where build and export write.")
-    ratings: str | None = Field(None, description="A built-in rating scheme, used instead of "
-                                                  "the plan's.")
+    ratings: str | dict[str, Any] | None = Field(
+        None, description="A built-in rating scheme's name, or a [ratings] table shaped like "
+                          "plan.yaml's ratings: (rule, bands, travel), used instead of the "
+                          "plan's.")
     templates: Path | None = Field(None, description="A directory with templates/ and styles/ "
                                                      "that override the packaged ones.")
     branding: Branding = Field(default_factory=Branding)
@@ -99,11 +103,13 @@ class Settings(BaseModel):
 
     @field_validator("ratings")
     @classmethod
-    def _known_scheme(cls, name: str | None) -> str | None:
-        if name is not None and name not in BUILT_IN:
-            raise ValueError(f"'{name}' is not a rating scheme; choose from "
+    def _known_scheme(cls, given: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
+        if isinstance(given, str) and given not in BUILT_IN:
+            raise ValueError(f"'{given}' is not a rating scheme; choose from "
                              f"{', '.join(BUILT_IN)}")
-        return name
+        if isinstance(given, dict):
+            return _scheme_table(given)
+        return given
 
     def overridden(self, **options: Any) -> Settings:
         """Return these settings with the command-line options that were given (not None)."""
@@ -115,7 +121,7 @@ class Settings(BaseModel):
         report.brand_css = self.css()
         if self.branding.council:
             report.council = self.branding.council
-        if self.ratings:
+        if self.ratings:  # a name, or a table already checked by _known_scheme
             report.scheme = scheme_from(self.ratings)
 
     def css(self) -> str:
@@ -161,6 +167,19 @@ def absolute_urls(css: str, directory: Path) -> str:
         return f'url("{(directory / found.group(2).strip()).resolve().as_uri()}")'
 
     return RELATIVE_URL.sub(absolute, css)
+
+
+def _scheme_table(table: dict[str, Any]) -> dict[str, Any]:
+    """Return a [ratings] table checked as plan.yaml's scheme is, or raise ValueError
+    saying what is wrong."""
+    try:
+        spec = SchemeSpec.model_validate(table).model_dump()
+        scheme_from(spec)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    return spec
 
 
 def _data_uri(path: Path) -> str:
