@@ -20,6 +20,7 @@ from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
 from reportgen.core.resources import SAMPLE_QUARTER
+from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
@@ -60,9 +61,12 @@ def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], 
 
 
 def output_stem(report: Report) -> str:
-    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
+    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1 (-cy for the
+    Welsh edition)."""
     council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
-    return f"{council}-{report.year}-q{report.quarter}"
+    # another language's edition sits beside the English one: ...-q1-cy
+    language = "" if report.words.language == DEFAULT_LANGUAGE else f"-{report.words.language}"
+    return f"{council}-{report.year}-q{report.quarter}{language}"
 
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,

@@ -29,13 +29,21 @@ def wheel(wheel_file: Path) -> set[str]:
     return set(zipfile.ZipFile(wheel_file).namelist())
 
 
-def test_the_wheel_carries_templates_styles_and_fonts(wheel: set[str]) -> None:
+def test_the_wheel_carries_templates_styles_fonts_and_catalogues(wheel: set[str]) -> None:
     templates = {f"reportgen/templates/{p.name}" for p in (ROOT / "templates").glob("*.html")}
     styles = {f"reportgen/styles/{p.relative_to(ROOT / 'styles').as_posix()}"
               for p in (ROOT / "styles").rglob("*") if p.is_file()}
     assert "reportgen/templates/report.html" in templates
     assert "reportgen/styles/fonts/LiberationSans-Bold.ttf" in styles
-    assert templates | styles <= wheel, (templates | styles) - wheel
+    catalogues = {f"reportgen/locale/{p.name}" for p in (ROOT / "locale").glob("*.po*")}
+    assert "reportgen/locale/cy.po" in catalogues
+    assert templates | styles | catalogues <= wheel, (templates | styles | catalogues) - wheel
+
+
+def test_the_wheel_carries_the_message_catalogues(wheel: set[str]) -> None:
+    catalogues = {f"reportgen/locale/{p.name}" for p in (ROOT / "locale").glob("*")}
+    assert "reportgen/locale/cy.po" in catalogues
+    assert catalogues <= wheel, catalogues - wheel
 
 
 def test_the_wheel_carries_every_module(wheel: set[str]) -> None:

@@ -354,12 +354,12 @@ def _draw_trend(mpl: Any, trend: Trend) -> Figure:
     if trend.target is not None:
         style: dict[str, Any] = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
         ax.axhline(float(trend.target.value), zorder=3, **style)
-        keys.append((f"Target {trend.target.text}", style))
+        keys.append((f"{trend.key[0]} {trend.target.text}", style))
     if trend.benchmark is not None:
         style = {"color": BENCHMARK, "linestyle": (0, (1, 1.3)),
                  "linewidth": 1.6}
         ax.axhline(float(trend.benchmark.value), zorder=3, **style)
-        keys.append((f"Benchmark {trend.benchmark.text}", style))
+        keys.append((f"{trend.key[1]} {trend.benchmark.text}", style))
     if lo < 0:
         ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
 

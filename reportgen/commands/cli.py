@@ -134,6 +134,8 @@ main.params += _verbosity_params()
               help="Comma-separated: pdf, html.")
 @click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--language", type=click.Choice(["en-GB", "cy"]), default=None,
+              help="The report's language, instead of the plan's (cy: the Welsh edition).")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
@@ -146,8 +148,8 @@ main.params += _verbosity_params()
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Processes drawing charts (default: one per core; 1: no pool).")
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
-          override: Path | None, time_limit: float, memory_limit: int, no_cache: bool,
-          jobs: int | None) -> None:
+          language: str | None, override: Path | None, time_limit: float, memory_limit: int,
+          no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from reportgen.charts import (
         store as chartstore,  # first: with a cold cache, Matplotlib loads while we do
@@ -161,7 +163,7 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    settings = _settings().overridden(output=output, templates=override)
+    settings = _settings().overridden(output=output, templates=override, language=language)
     verbosity = _verbosity()
     if verbosity >= 2:
         click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)

@@ -36,7 +36,8 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     same_year = target.parent.resolve() == source.parent.resolve()
     files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
     for path in update_paths(source):
-        files[target / path.name] = _update_text(path, quarter, year, source, same_year)
+        files[target / path.name] = _update_text(path, quarter, year, source, same_year,
+                                                 _progress_words(report))
     done = []
     plan = plan_path(target)
     if not plan.exists():
@@ -87,7 +88,14 @@ def _header(kind: str, quarter: int, year: str, source: Path) -> str:
             f"`reportgen new-quarter`.\n# {todo}\n")
 
 
-def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool) -> str:
+def _progress_words(report: Report) -> str:
+    """Return the plan's progress words as a service lead reads them: "A, B, C or D"."""
+    labels = [p.label for p in report.progress_scheme.ranked]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool,
+                 progress_words: str = "Complete, Good, Review or Action") -> str:
     """Return an update file with the same ids: progress, comments and values to fill,
     targets and benchmarks kept within the year."""
     data = read(path).data or {}
@@ -96,7 +104,7 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
         lines.append("objectives:")
         for ident in data["objectives"]:
             lines += [f"  {ident}:",
-                      f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
+                      f"    progress:  {TO_FILL}: {progress_words}",
                       f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
     if data.get("measures"):
         lines.append("measures:")

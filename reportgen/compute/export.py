@@ -27,7 +27,8 @@ def report_data(report: Report) -> dict[str, Any]:
         "year": report.year,
         "quarter": report.quarter,
         "summary": {
-            "objectives": {c.label: c.count for c in progress_counts(report.objectives)},
+            "objectives": {c.label: c.count for c in
+                           progress_counts(report.objectives, report.progress_scheme)},
             "measures": {c.label: c.count for c in rating_counts(report.measures, report.scheme)},
         },
         "objectives": [

@@ -9,7 +9,9 @@ from pathlib import Path
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.numbers import Quantity
-from reportgen.core.ratings import Progress, Rating, Scheme
+from reportgen.core.profile import Profile
+from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, ProgressScheme, Rating, Scheme
+from reportgen.core.words import Words
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 QUARTER_END_MONTH = {1: 6, 2: 9, 3: 12, 4: 3}  # Quarter 1 is April to June
@@ -99,8 +101,13 @@ class Objective:
 class Outcome:
     id: str
     name: str
-    title: str
+    title: str  # "" when the outcome has one name
     objectives: list[Objective]
+
+    @property
+    def heading(self) -> str:
+        """Return "People: Empowered communities ...", or the one name when there is no title."""
+        return f"{self.name}: {self.title}" if self.title else self.name
 
     @property
     def measures(self) -> list[Measure]:
@@ -143,6 +150,9 @@ class Report:
     brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
     warnings: list[Problem] = field(default_factory=list)
     quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
+    progress_scheme: ProgressScheme = DEFAULT_PROGRESS
+    profile: Profile = field(default_factory=Profile)
+    words: Words = field(default_factory=Words)
 
     @property
     def objectives(self) -> list[Objective]:
@@ -159,6 +169,9 @@ class Report:
 
     @property
     def title(self) -> str:
-        """Return the report's title: "Performance Report Quarter 1 2025 to 2026"."""
+        """Return the report's title: "Performance Report Quarter 1 2025 to 2026" (or the
+        profile's)."""
         start = int(self.year[:4])
-        return f"Performance Report Quarter {self.quarter} {start} to {start + 1}"
+        return self.words.format("Performance Report Quarter %(quarter)s %(start)s to %(end)s",
+                                 quarter=self.quarter, start=start, end=start + 1,
+                                 year=self.year, plan=self.plan, council=self.council)

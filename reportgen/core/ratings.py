@@ -168,6 +168,27 @@ class Progress:
     icon: str
     description: str
     phrase: tuple[str, str]  # summary sentence, one / many: "requires action", "require action"
+    action: bool = False     # listed under the items needing action
+
+
+@dataclass(frozen=True)
+class ProgressScheme:
+    """Objective progress words, best first, then "Awaiting update" (always last)."""
+
+    levels: tuple[Progress, ...]
+
+    @property
+    def ranked(self) -> tuple[Progress, ...]:
+        """Return the words a service can enter, best first (not "Awaiting update")."""
+        return self.levels[:-1]
+
+    @property
+    def awaiting(self) -> Progress:
+        return self.levels[-1]
+
+    def get(self, label: str) -> Progress | None:
+        """Return the level with this word, or None."""
+        return next((p for p in self.levels if p.label == label), None)
 
 
 AWAITING = "Awaiting update"
@@ -182,11 +203,56 @@ PROGRESS = (
     Progress("Review", "#d66400", "triangle", "Some issues in achieving timetable and "
              "delivering outcomes", ("requires review", "require review")),
     Progress("Action", "#b81800", "flag", "Significant issues in achieving timetable and "
-             "delivering outcomes", ("requires action", "require action")),
+             "delivering outcomes", ("requires action", "require action"), action=True),
     Progress(AWAITING, "#505a5f", "square", "No update has been entered for this quarter yet",
              ("is awaiting an update", "are awaiting an update")),
 )
 PROGRESS_BY_LABEL = {p.label: p for p in PROGRESS}
+DEFAULT_PROGRESS = ProgressScheme(PROGRESS)
+
+# Built-in objective progress schemes by name; a plan may also give its own levels.
+BUILT_IN_PROGRESS: dict[str, dict[str, Any]] = {
+    "complete-good-review-action": {"levels": [
+        {"label": p.label, "colour": p.colour, "icon": p.icon, "description": p.description,
+         "phrase": list(p.phrase), "action": p.action} for p in PROGRESS[:-1]]},
+    # report 002's deliverables
+    "strong-good-review-action": {"levels": [
+        {"label": "Strong", "colour": "#1d70b8", "icon": "star",
+         "description": "Ahead of plan and outcomes better than expected",
+         "phrase": ["shows strong progress", "show strong progress"]},
+        {"label": "Good", "colour": "#00703c", "icon": "tick",
+         "description": "On schedule and outcomes as expected",
+         "phrase": ["shows good progress", "show good progress"]},
+        {"label": "Review", "colour": "#d66400", "icon": "triangle",
+         "description": "Some risk to achieving timetable and/or outcomes",
+         "phrase": ["requires review", "require review"]},
+        {"label": "Action", "colour": "#b81800", "icon": "flag",
+         "description": "Unlikely to achieve timetable and/or to deliver required outcome",
+         "phrase": ["requires action", "require action"], "action": True},
+    ]},
+}
+DEFAULT_PROGRESS_SCHEME = "complete-good-review-action"
+
+
+def progress_scheme_from(spec: str | Mapping[str, Any]) -> ProgressScheme:
+    """Return the progress scheme named (built in) or given as checked data; KeyError if the
+    name is unknown. "Awaiting update" is always the last level."""
+    if isinstance(spec, str):
+        spec = BUILT_IN_PROGRESS[spec]
+    levels = tuple(_level(level) for level in spec["levels"])
+    if not any(level.action for level in levels):  # the worst needs action unless told
+        last = levels[-1]
+        levels = levels[:-1] + (Progress(last.label, last.colour, last.icon, last.description,
+                                         last.phrase, True),)
+    return ProgressScheme(levels + (PROGRESS_BY_LABEL[AWAITING],))
+
+
+def _level(level: Mapping[str, Any]) -> Progress:
+    label = level["label"]
+    one, many = level.get("phrase") or (f"is rated {label}", f"are rated {label}")
+    return Progress(label, level["colour"], level["icon"], level.get("description") or "",
+                    (one, many), bool(level.get("action")))
+
 
 BUILT_IN: dict[str, dict[str, Any]] = {
     "strong-good-review-action": {

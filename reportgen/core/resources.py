@@ -30,6 +30,7 @@ def _sample() -> Path:
 
 TEMPLATES = _resource("templates")
 STYLES = _resource("styles")
+LOCALE = _resource("locale")  # the message catalogues of the report's words
 FONTS = STYLES / "fonts"
 SAMPLE_QUARTER = _sample() / "2025-26" / "q1"
 # docs/ci's workflows, which `reportgen init` copies (reportgen/ci in a wheel)

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
-from reportgen.core.ratings import PROGRESS_BY_LABEL, floor_from
+from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, floor_from
 from reportgen.data.layout import is_quarter_dir, same_quarter, update_paths
 from reportgen.data.schema import UpdateFile, validate
 from reportgen.data.yamlread import YamlProblem, read
@@ -79,7 +79,8 @@ def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
 
 
 def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
-         measures: dict[str, Measure], problems: list[Problem]) -> list[QuarterStatus]:
+         measures: dict[str, Measure], problems: list[Problem],
+         levels: ProgressScheme = DEFAULT_PROGRESS) -> list[QuarterStatus]:
     """Fill history and previous progress from earlier quarter directories; return the
     year so far, quarter by quarter, ending with this one (rated later, by compute.rate)."""
     for back in range(1, YEARS_BACK + 1):
@@ -90,7 +91,7 @@ def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objec
     for n in range(1, quarter):
         found = snapshot(quarter_dir.parent / f"q{n}")
         if found is not None and (quarter_dir.parent / f"q{n}").resolve() != quarter_dir.resolve():
-            status = _status(year, n, found, objectives, measures)
+            status = _status(year, n, found, objectives, measures, levels)
             # direction of travel in that quarter compares with its own quarter last year
             last = snapshot(same_quarter(quarter_dir.parent / f"q{n}", year, 1))
             status.last_year = _values(last, measures) if last else {}
@@ -142,10 +143,9 @@ def _fill_history(label: str, found: Snapshot, measures: dict[str, Measure],
 
 
 def _status(year: str, quarter: int, found: Snapshot, objectives: dict[str, Objective],
-            measures: dict[str, Measure]) -> QuarterStatus:
+            measures: dict[str, Measure], levels: ProgressScheme) -> QuarterStatus:
     """Return an earlier quarter's progress and figures, read with this year's plan."""
-    awaiting = PROGRESS_BY_LABEL["Awaiting update"]
-    progress = {ident: PROGRESS_BY_LABEL.get(found.progress.get(ident, ""), awaiting)
+    progress = {ident: levels.get(found.progress.get(ident, "")) or levels.awaiting
                 for ident in objectives}
     figures = {}
     for m in measures.values():

@@ -11,6 +11,7 @@ from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, 
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
 from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
@@ -59,13 +60,14 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
               updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
-    outcomes = _outcomes(plan_doc, spec, problems)
+    levels = progress_scheme(plan_doc, spec, problems)
+    outcomes = _outcomes(plan_doc, spec, levels, problems)
     objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
     measures: dict[str, Measure] = {}
     for m in (m for o in objectives.values() for m in o.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, problems)
+        _apply_objectives(doc, update, objectives, levels, problems)
         _apply_measures(doc, update, measures, spec.year, problems)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes}:
@@ -73,14 +75,17 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     scheme = _scheme(plan_doc, spec, problems)
-    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures, problems)
+    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures,
+                            problems, levels)
+    profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
-                  quarters=quarters)
+                  quarters=quarters, progress_scheme=levels, profile=profile, words=words)
 
 
-def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
+def _outcomes(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+              problems: list[Problem]) -> list[Outcome]:
     """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
     seen: dict[str, str] = {}
 
@@ -107,9 +112,8 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
                     measure.tolerance = _tolerance(doc, at, m.tolerance, m.unit, problems)
                 measures.append(measure)
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
-                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
-                                        measures=measures))
-        outcomes.append(Outcome(o.id, o.name, o.title, objectives))
+                                        o.id, levels.awaiting, measures=measures))
+        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives))
     return outcomes
 
 
@@ -134,11 +138,16 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      problems: list[Problem]) -> None:
+                      levels: ratings.ProgressScheme, problems: list[Problem]) -> None:
+    words = [p.label for p in levels.ranked]
     for ident, entry in update.objectives.items():
         if objective := _claim(doc, "objectives", ident, objectives, problems):
-            if entry.progress:
-                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+            if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
+                objective.progress = level
+            elif entry.progress:
+                problems.append(doc.problem(
+                    ("objectives", ident, "progress"), f"'{entry.progress}' is not one of: "
+                    f"{', '.join(words[:-1])} or {words[-1]}"))
             objective.comment = entry.comment or ""
 
 

@@ -7,6 +7,7 @@ pyproject.toml, else the defaults. Options given on the command line win over bo
     ratings = "blue-green-amber-red"         # overrides the plan's rating scheme (or a
                                              # [ratings] table: docs/configuration.md)
     templates = "theme"                      # a directory with templates/ and styles/
+    language = "cy"                          # the report's language, instead of the plan's
 
     [branding]
     council = "Derbyshire County Council"    # overrides the plan's council name
@@ -24,14 +25,16 @@ from __future__ import annotations
 import base64
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.core.errors import UsageError, did_you_mean, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import BUILT_IN, scheme_from
+from reportgen.core.words import Words
 from reportgen.data.schema import SchemeSpec
 
 CONFIG_FILE = "reportgen.toml"
@@ -98,6 +101,9 @@ class Settings(BaseModel):
                           "plan's.")
     templates: Path | None = Field(None, description="A directory with templates/ and styles/ "
                                                      "that override the packaged ones.")
+    language: Literal["en-GB", "cy"] | None = Field(
+        None, description="The report's language, instead of the plan's: en-GB or cy (a "
+                          "Welsh edition from the same data).")
     branding: Branding = Field(default_factory=Branding)
     source: Path | None = Field(None, exclude=True, description="The file these came from.")
 
@@ -123,6 +129,9 @@ class Settings(BaseModel):
             report.council = self.branding.council
         if self.ratings:  # a name, or a table already checked by _known_scheme
             report.scheme = scheme_from(self.ratings)
+        if self.language:
+            report.profile = replace(report.profile, language=self.language)
+            report.words = Words(self.language, report.profile.words)
 
     def css(self) -> str:
         """Return the stylesheet lines for the branding, after ours: colours, font, logo and
