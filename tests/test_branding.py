@@ -68,7 +68,9 @@ def test_a_one_line_council_stylesheet_changes_only_what_it_names(council: Path,
                                                                    plain: Path) -> None:
     out, _ = build(council, 'stylesheet = "branding/council.css"\n',
                    ("branding/council.css", "h2 { color: #006633; }\n"))
-    assert pages(out / PDF) == pages(plain / PDF) == (8, {(842, 595)})
+    count, sizes = pages(plain / PDF)
+    assert count > 5 and sizes == {(842, 595)}  # A4 landscape
+    assert pages(out / PDF) == (count, sizes)
     html = (out / PDF).with_suffix(".html").read_text()
     assert html.index("--brand: #1d3c6e") < html.index("h2 { color: #006633; }")
     assert fonts(out / PDF) == fonts(plain / PDF)
@@ -87,7 +89,9 @@ def test_a_theme_stylesheet_extends_ours_unless_it_says_it_replaces(council: Pat
     assert "WARN  page size: " in output and "(A4 portrait), not A4 landscape" in output
     assert output.rstrip().endswith("failed, 1 warning")
     checks = {c.name: c for c in check_pdf(plain / PDF)}
-    assert checks["page size"].ok and "all 8 pages A4 landscape" in checks["page size"].detail
+    count = pages(plain / PDF)[0]
+    assert checks["page size"].ok
+    assert f"all {count} pages A4 landscape" in checks["page size"].detail
     (council / "theme/styles/report.css").unlink()
 
 
