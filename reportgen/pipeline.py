@@ -19,13 +19,21 @@ from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
-from reportgen.core.resources import SAMPLE_QUARTER
+from reportgen.core.plan import PlanDocument
+from reportgen.core.resources import ROOT, SAMPLE_QUARTER
 from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
+from reportgen.data.plan import load_plan
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
-from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+from reportgen.render.html import (
+    render_html,
+    render_plan_html,
+    style_base,
+    style_roots,
+    stylesheet,
+)
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -120,12 +128,78 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
     # The child is handed every chart, so wait for the pool first.
     drawn.finish()
     pdf, pdf_warnings = render_pdf(
-        html, base=style_base(settings.templates, settings.branding.replace_stylesheet),
+        html,
+        base=style_base(settings.templates, replace=settings.branding.replace_stylesheet),
         roots=style_roots(settings.templates) + settings.branding.roots(),
         charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
         limits=limits, child=child)
     warnings += [f"PDF: {w}" for w in pdf_warnings]
     return pdf
+
+
+@dataclass
+class PlanResult:
+    plan: PlanDocument
+    outputs: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+PLAN_CSS = "plan.css"
+
+
+def load_plan_document(year_dir: Path, settings: Settings | None = None) -> PlanDocument:
+    """Return the year's plan document, checked, with the settings' council and branding."""
+    plan = load_plan(year_dir)
+    settings = settings or Settings()
+    plan.brand_css = settings.css()
+    if settings.branding.council:
+        plan.council = settings.branding.council
+    return plan
+
+
+def plan_stem(plan: PlanDocument) -> str:
+    """Return the plan outputs' file name stem: derbyshire-county-council-2020-21-plan."""
+    council = re.sub(r"[^a-z0-9]+", "-", plan.council.lower()).strip("-")
+    return f"{council}-{plan.year}-plan"
+
+
+def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
+               draft: bool = False, strict: bool = False, settings: Settings | None = None,
+               limits: Limits | None = None) -> PlanResult:
+    """Build the plan document (the Council Plan and its delivery plan) from the year
+    directory's plan.yaml and plan-text.yaml; everything is made before anything is written."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    override = settings.templates
+    with sandbox.worker("pdf" in formats) as child:
+        plan = load_plan_document(year_dir, settings)
+        warnings = [str(w) for w in plan.warnings]
+        stamp = draft_stamp(plan.directory) if draft else None
+        replace = settings.branding.replace_stylesheet
+        css = stylesheet(override, PLAN_CSS, replace=replace)
+        stem = output_dir / (plan_stem(plan) + ("-draft" if draft else ""))
+        html = render_plan_html(plan, css=css, draft=stamp, override=override)
+        files: Files = {}
+        if "html" in formats:
+            files[stem.with_suffix(".html")] = html.encode("utf-8")
+        if "pdf" in formats:  # one HTML for both: the PDF is laid out from what is published
+            pdf, pdf_warnings = render_pdf(
+                html, base=style_base(override, PLAN_CSS, replace),
+                roots=style_roots(override) + settings.branding.roots(),
+                charts={}, limits=limits or Limits(), child=child)
+            warnings += [f"PDF: {w}" for w in pdf_warnings]
+            files[stem.with_suffix(".pdf")] = pdf
+    if strict and warnings:
+        raise DataError([Problem("(plan)", 0, 0, "", f"--strict: {w}") for w in warnings])
+    write_all(files)
+    return PlanResult(plan, list(files), warnings, time.perf_counter() - started)
+
+
+def default_year() -> Path:
+    """Return the bundled sample plan, so `reportgen plan` works on a fresh checkout."""
+    local = Path("data/derbyshire/2020-21")
+    return local if local.is_dir() else ROOT / local
 
 
 def draft_stamp(quarter_dir: Path) -> str:
@@ -163,5 +237,6 @@ def default_quarter() -> Path:
                      "reportgen.toml, or start a council with `reportgen init DIR`")
 
 
-__all__ = ["build", "BuildResult", "RenderError", "default_quarter", "load_report",
-           "output_stem", "page"]
+__all__ = ["build", "build_plan", "BuildResult", "PlanResult", "RenderError",
+           "default_quarter", "default_year", "load_plan_document", "load_report",
+           "output_stem", "page", "plan_stem"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -190,6 +191,44 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         click.echo(f"built in {result.seconds:.1f} s", err=True)
 
 
+@main.command("plan")
+@click.argument("year_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html.")
+@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
+         override: Path | None, time_limit: float, memory_limit: int) -> None:
+    """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
+    plan-text.yaml (default: reportgen.toml's quarter's year, else the bundled sample)."""
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.pipeline import FORMATS, build_plan, default_year
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    settings = _settings().overridden(output=output, templates=override)
+    if year_dir is None:
+        year_dir = settings.quarter.parent if settings.quarter else default_year()
+    result = _run(build_plan, year_dir, settings.output, formats=chosen, draft=draft,
+                  strict=strict, settings=settings, limits=Limits(time_limit, memory_limit))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if _verbosity():
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--ratings", "audit", is_flag=True,
@@ -201,22 +240,35 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
     from reportgen.compute.audit import audit_text
-    from reportgen.pipeline import load_report
+    from reportgen.pipeline import load_plan_document, load_report
 
-    quarters = _quarters_of(paths) if paths else [_quarter(None)]
+    years = _plans_of(paths)
+    quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
     problems: list[Problem] = []
-    for quarter in quarters:
+
+    def check(load: Callable[[], list[Problem]]) -> None:
         try:
-            report = load_report(quarter, _settings())
-            problems += report.warnings
-            if audit:
-                click.echo(audit_text(report))
+            problems.extend(load())
         except DataError as exc:
-            problems += exc.problems
+            problems.extend(exc.problems)
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    if problems:
+
+    def quarter_warnings(quarter: Path) -> list[Problem]:
+        report = load_report(quarter, _settings())
+        if audit:
+            click.echo(audit_text(report))
+        return report.warnings
+
+    def plan_warnings(year: Path) -> list[Problem]:  # plan-text.yaml too, as `plan` reads it
+        return load_plan_document(year, _settings()).warnings
+
+    for quarter in quarters:
+        check(functools.partial(quarter_warnings, quarter))
+    for year in years:
+        check(functools.partial(plan_warnings, year))
+    if problems:  # a plan checked with its quarters reports its problems once
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
@@ -224,10 +276,26 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
         click.secho("--strict: warnings fail", fg="red", err=True)
         sys.exit(1)
     if _verbosity():
-        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+        plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
 
 
-def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
+def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the year directories given (or whose plan.yaml or plan-text.yaml is given):
+    their plan and plan text are checked as `reportgen plan` reads them."""
+    from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE, is_quarter_dir
+
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        if is_quarter_dir(directory) or not (directory / PLAN_FILE).is_file():
+            continue
+        if path.is_dir() or path.name in (PLAN_FILE, PLAN_TEXT_FILE):
+            found += [directory] if directory not in found else []
+    return found
+
+
+def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
     """Return the quarter directories that the given directories or files belong to."""
     from reportgen.data.layout import is_quarter_dir, quarters_in
 
@@ -239,9 +307,9 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
         else:  # a year directory, or plan.yaml: every quarter under it
             candidates = quarters_in(directory)
         found += [c for c in candidates if c not in found]
-    if not found:
-        raise click.BadParameter("no quarter directory (one with a report.yaml) found",
-                                 param_hint="PATHS")
+    if not found and required:
+        raise click.BadParameter("no quarter directory (one with a report.yaml) or plan.yaml "
+                                 "found", param_hint="PATHS")
     return found
 
 

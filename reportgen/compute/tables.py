@@ -26,7 +26,8 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
     names = {o.id: o.name for o in report.outcomes}
     header = ["Outcome", "No.", "Strategic Objective", "Owner", "Expected Completion",
               "Progress", "Change since last quarter", "Progress last quarter", "Comments"]
-    rows = [[names[o.outcome_id], o.id, o.title, o.owner, o.expected_completion,
+    rows = [[names[o.outcome_id], o.id, o.title, o.owner,
+             o.expected_completion or o.completion_text,
              "" if o.progress.label == AWAITING else o.progress.label,
              trends.objective_change(o) or "",
              o.previous.label if o.previous and o.previous.label != AWAITING else "",
@@ -38,7 +39,8 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
 def measure_table(report: Report) -> tuple[Row, list[Row]]:
     """Return the header and rows of the measures table, both reporting kinds together."""
     names = {o.id: o.name for o in report.outcomes}
-    outcome_of = {o.id: o.outcome_id for o in report.objectives}
+    # by measure: an outcome's key measures belong to no objective
+    outcome_of = {m.id: o.id for o in report.outcomes for m in o.measures}
     years = report.history_years
     header = ["Outcome", "Strategic Objective", "Measure id", "Measure", "Reporting",
               "Reporting Frequency", "Unit", "Better", *years, "Latest", "Target",
@@ -46,7 +48,7 @@ def measure_table(report: Report) -> tuple[Row, list[Row]]:
               f"Direction of travel (vs same quarter {earlier_year(report.year, 1)})",
               "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
               "Floor", "Rule's rating", "Published rating", "Rating reason"]
-    rows = [[names[outcome_of[m.objective_id]], m.objective_id, m.id, m.title, m.reporting,
+    rows = [[names[outcome_of[m.id]], m.objective_id, m.id, m.title, m.reporting,
              m.frequency, m.unit, m.better, *(number(m.history.get(y)) for y in years),
              number(m.value), number(m.target),
              m.rating.label if m.rating else (m.not_rated or ""),

@@ -78,7 +78,7 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         load_quarter(quarter_dir)  # raises the usual "not a quarter directory" error
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as tmp:
         root = Path(tmp)
-        fonts = style_base(override, settings.branding.replace_stylesheet) / "fonts"
+        fonts = style_base(override, replace=settings.branding.replace_stylesheet) / "fonts"
         if fonts.is_dir():  # the stylesheet's url(fonts/...) then works as in the PDF
             shutil.copytree(fonts, root / "fonts")
         preview = Preview(DraftBuilder(quarter_dir, settings), root,

@@ -19,6 +19,7 @@ from reportgen.charts.spec import Chart, alt_text
 from reportgen.compute import layout, summary, trends
 from reportgen.core.errors import display_path
 from reportgen.core.model import Report
+from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.resources import STYLES, TEMPLATES
 from reportgen.core.words import PLACEHOLDER, Words
 from reportgen.data.settings import absolute_urls
@@ -77,10 +78,10 @@ def style_roots(override: Path | None) -> list[Path]:
     return [STYLES] + ([override / "styles"] if override else [])
 
 
-def style_base(override: Path | None, replace: bool = False) -> Path:
+def style_base(override: Path | None, name: str = "report.css", replace: bool = False) -> Path:
     """Return the directory that relative URLs in the stylesheet resolve against: ours,
     unless the theme's stylesheet replaces ours."""
-    if replace and override and (override / "styles" / "report.css").is_file():
+    if replace and override and (override / "styles" / name).is_file():
         return override / "styles"
     return STYLES
 
@@ -175,3 +176,16 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
         draft=draft, summary=summary, alt_text=alt_text,
         progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
         trend_ids=trend_ids, yearly=trends, **(extra or {}))
+
+
+UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",
+              "number": "Rate or ratio"}
+
+
+def render_plan_html(plan: PlanDocument, *, css: str, draft: str | None = None,
+                     override: Path | None = None) -> str:
+    """Return the plan document (plan.html) as one HTML document."""
+    template = environment(override).get_template("plan.html")
+    return template.render(
+        plan=plan, css=Markup(css + plan.brand_css),  # noqa: S704 - our files, checked settings
+        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS)
