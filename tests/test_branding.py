@@ -88,6 +88,8 @@ def test_a_theme_stylesheet_extends_ours_unless_it_says_it_replaces(council: Pat
     assert code == 0, output  # a warning, not a failure
     assert "WARN  page size: " in output and "(A4 portrait), not A4 landscape" in output
     assert output.rstrip().endswith("failed, 1 warning")
+    code, output = run("check-pdf", "--page", "portrait", str(replaced / PDF))  # as a plan's
+    assert "PASS  page size: all" in output and "A4 portrait (210 x 297 mm)" in output
     checks = {c.name: c for c in check_pdf(plain / PDF)}
     count = pages(plain / PDF)[0]
     assert checks["page size"].ok

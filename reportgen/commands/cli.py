@@ -522,13 +522,16 @@ def _load(quarter: Path) -> Report:
 
 @main.command("check-pdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check_pdf(file: Path) -> None:
+@click.option("--page", type=click.Choice(["landscape", "portrait"]), default="landscape",
+              show_default=True, help="The A4 page the PDF should have: landscape for the "
+                                      "quarterly report, portrait for `reportgen plan`.")
+def check_pdf(file: Path, page: str) -> None:
     """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
     fonts...) and its page size; print each check and exit 1 if any fails (a page size
     other than A4 landscape is a warning)."""
     from reportgen.pdf.check import check_pdf as run_checks
 
-    results = run_checks(file)
+    results = run_checks(file, page)
     for result in results:
         click.secho(str(result), fg=None if result.ok else "yellow" if result.warning else "red")
     failed = sum(r.failed for r in results)
