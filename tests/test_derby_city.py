@@ -313,7 +313,7 @@ def test_export_has_rows_for_milestones_projects_and_risks(tmp_path: Path) -> No
                                           "Status Quarter 4 2022-23")
     assert "Growth,bateman-street,Bateman Street,Growth theme,,Green / Amber,NEW," in out
     code, _ = run("export", str(DERBY), "--format", "csv", "-o", str(tmp_path))
-    assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
+    assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.glob("*.csv")) == [
         "measures.csv", "milestones.csv", "objectives.csv", "projects.csv", "risks.csv"]
     from openpyxl import load_workbook
 

@@ -31,8 +31,8 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{display_path(target)} already exists: new-quarter never "
                          "overwrites anything; choose a new directory or remove that one")
+    quarter = _quarter_number(target)
     report = load_report(source)  # carry over from a quarter that checks
-    quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
     files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
@@ -65,9 +65,14 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     return done
 
 
-def _quarter_number(target: Path, previous: int) -> int:
+def _quarter_number(target: Path) -> int:
+    """Return the quarter a directory is named for (q1 to q4), or stop: a name such as q2x
+    or Q5 would otherwise be a quarter that validate and build cannot place."""
     found = re.fullmatch(r"q([1-4])", target.name)
-    return int(found.group(1)) if found else previous % 4 + 1
+    if found is None:
+        raise UsageError(f"{display_path(target)}: a quarter directory is named q1, q2, q3 "
+                         f"or q4, not '{target.name}'")
+    return int(found.group(1))
 
 
 def _year_of(target: Path, year: str) -> str:
