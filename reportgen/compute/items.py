@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.core.items import Item, Project, Risk, Status, StatusScheme
-from reportgen.core.model import MONTHS, QUARTER_END_MONTH, Measure, Report, earlier_year
+from reportgen.core.items import Item, Project, Risk, StatusScheme
+from reportgen.core.model import QUARTER_END_MONTH, Measure, Report, earlier_year
 
 MONTH_NAMES = ("January February March April May June July August September October "
                "November December").split()
@@ -333,10 +333,3 @@ def theme_items(report: Report, outcome_id: str, with_measures: bool = True
             "projects": [i for i in report.items.projects if i.outcome_id == outcome_id],
             "measures": measures,
             "risks": [r for r in report.items.risks if r.outcome_id == outcome_id]}
-
-
-def status_now(item: Item) -> Status | None:
-    return item.status
-
-
-__all__ = ["MONTHS", "CrossTable", "Change", "cross_table", "measures_table", "status_table"]
