@@ -35,11 +35,12 @@ FORMAT = "png"
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
-# too, else every worker would run the main script again).
-# reportgen.charts.mpl before Matplotlib's own: it imports Matplotlib with our fonts only.
-_PRELOAD = ["__main__", "reportgen.charts.store", "reportgen.charts.mpl",
-            "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
-            "matplotlib.ticker", "PIL.PngImagePlugin"]
+# too, else every worker would run the main script again). ignore_interrupt first: it
+# leaves Ctrl+C to the command line. reportgen.charts.mpl before Matplotlib's own: it imports
+# Matplotlib with our fonts only.
+_PRELOAD = ["reportgen.charts.ignore_interrupt", "__main__", "reportgen.charts.store",
+            "reportgen.charts.mpl", "matplotlib.backends.backend_agg", "matplotlib.figure",
+            "matplotlib.textpath", "matplotlib.ticker", "PIL.PngImagePlugin"]
 
 
 def cache_root() -> Path:

@@ -92,6 +92,7 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+Stage = Literal["Not started", "In progress", "Completed", "On hold"]
 Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
                                     "is not a condition; write e.g. \"> 5\" or \">= -2\" "
                                     "(rule: relative), or target or floor (rule: thresholds)"),
@@ -122,11 +123,14 @@ class MeasureSpec(Shape):
     better: Literal["higher", "lower"] = Field(description="Which way is better.")
     reporting: Literal["quarterly", "annual"] = Field(
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
-    frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
+    frequency: Text = Field("", description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
     tolerance: NumberText | None = Field(
         None, description="Rule thresholds: how far worse than its target, in its unit, the "
                           "measure's floor is (an update's floor or tolerance wins).")
+    plan_target: NumberText | None = Field(
+        None, description="The target the plan document prints, in the measure's unit (the "
+                          "quarterly target comes from the update files).")
 
 
 class ObjectiveSpec(Shape):
@@ -143,15 +147,129 @@ class ObjectiveSpec(Shape):
                                         description="The objective's performance measures.")
 
 
+ItemId = Annotated[str, _pattern(r"[A-Za-z][A-Za-z0-9_-]*",
+                                 "is not a valid id: use letters, digits, hyphens and "
+                                 "underscores, e.g. SR8_CR7"),
+                   WithJsonSchema({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]*$"})]
+
+
+class MilestoneSpec(Shape):
+    """A Council Plan milestone: a dated commitment judged on track or slipping."""
+
+    id: ItemId = Field(description="Stable id, e.g. M-GROWTH-01.")
+    title: Text = Field(description="The milestone as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+
+
+class ProjectSpec(Shape):
+    """A priority project, rated by its project board."""
+
+    id: ItemId = Field(description="Stable id, e.g. market-hall.")
+    title: Text = Field(description="The project as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+    stage: Text | None = Field(None, description="Its stage, e.g. Feasibility, Delivery.")
+
+
+class RiskSpec(Shape):
+    """A strategic risk on the register."""
+
+    id: ItemId = Field(description="The risk's id as the council writes it, e.g. SR8_CR7.")
+    title: Text = Field(description="The risk as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+    kind: Literal["threat", "opportunity"] = Field("threat", description="threat or "
+                                                                         "opportunity.")
+    target_score: int | None = Field(None, ge=1, le=100, description="The score the council "
+                                                                      "aims to bring it to.")
+
+
+class StatusSpec(Shape):
+    """One status of a milestone or project scheme."""
+
+    label: Text = Field(description="The status word, e.g. On track, Green / Amber.")
+    colour: Colour = Field(description="Its colour, #rrggbb.")
+    description: Text | None = Field(None, description="The key's wording.")
+    met: bool = Field(False, description="Counts as on track in the summary sentence.")
+    counted: bool = Field(True, description="false: shown, but not counted in the tables.")
+    closed: bool = Field(False, description="The item is closed (N/A).")
+
+
+class StatusSchemeSpec(Shape):
+    """A status scheme for milestones or projects, best first."""
+
+    name: Text = Field(description="Heading of the key.")
+    statuses: list[StatusSpec] = Field(min_length=2, description="Statuses, best first.")
+    new: str = Field("", description="What the status before shows for a first report, "
+                                     "e.g. NEW.")
+
+
+class ItemSchemes(Shape):
+    """Status schemes of the item kinds: a built-in name or a scheme of your own."""
+
+    milestones: Text | StatusSchemeSpec = Field("milestones", description="milestones or a "
+                                                                          "scheme.")
+    projects: Text | StatusSchemeSpec = Field("projects", description="projects or a scheme.")
+
+
+class PartSpec(Shape):
+    """A part of a deliverable, printed as a row under it in the delivery plan table."""
+
+    title: Text = Field(description="The part, e.g. Highways review.")
+    department: Text | None = Field(None, description="Who leads it, e.g. ETE.")
+    start: Text | None = Field(None, description="Start or expected start, as printed: "
+                                                 "April 2019, Ongoing, Started.")
+    expected_completion: Text | None = Field(
+        None, description="Expected completion, as printed: March 2021, Ongoing, Tbc.")
+    stage: Stage | None = Field(None, description="Not started, In progress, Completed or "
+                                                  "On hold.")
+
+
+class DeliverableSpec(PartSpec):
+    """A deliverable of a priority: in the plan document, its delivery plan and the
+    quarterly updates (under `deliverables:`, by id)."""
+
+    id: Id = Field(description="Deliverable id, unique in the plan, e.g. VFM-01.")
+    horizon: Literal["next-year", "four-years"] = Field(
+        description="next-year: 'In the next year we will have'; four-years: 'In four years "
+                    "we will have'.")
+    summary: Text | None = Field(
+        None, description="The wording on the priority's page, where it differs from the "
+                          "title (the title is the delivery plan's wording).")
+    priority_page: bool = Field(
+        True, description="false: in the delivery plan table only, not listed on the "
+                          "priority's page.")
+    parts: list[PartSpec] = Field(default_factory=list,
+                                  description="Rows printed under it in the delivery plan.")
+
+    @property
+    def in_delivery_plan(self) -> bool:
+        """Whether the delivery plan table has a row for it: it has any of its columns."""
+        return any((self.department, self.start, self.expected_completion, self.stage,
+                    self.parts))
+
+
 class OutcomeSpec(Shape):
-    """An outcome of the plan, with its objectives."""
+    """An outcome (or priority) of the plan, with its objectives, deliverables and key
+    measures."""
 
     id: MeasureId = Field(description="Short id used by report.yaml, e.g. people.")
     name: Text = Field(description="Short name, e.g. People; the whole heading when there "
                                    "is no title.")
     title: Text | None = Field(None, description="The outcome statement, printed after the "
                                                  "name: 'People: Empowered communities ...'.")
-    objectives: list[ObjectiveSpec] = Field(description="The outcome's strategic objectives.")
+    objectives: list[ObjectiveSpec] = Field(
+        default_factory=list, description="The outcome's strategic objectives.")
+    deliverables: list[DeliverableSpec] = Field(
+        default_factory=list, description="What the council will have done: in the next year "
+                                          "and in four years, with the delivery plan columns.")
+    measures: list[MeasureSpec] = Field(
+        default_factory=list, description="Key measures of the outcome as a whole, not of one "
+                                          "objective.")
+    milestones: list[MilestoneSpec] = Field(default_factory=list,
+                                            description="The theme's Council Plan milestones.")
+    projects: list[ProjectSpec] = Field(default_factory=list,
+                                        description="The theme's priority projects.")
+    risks: list[RiskSpec] = Field(default_factory=list,
+                                  description="The theme's strategic risks.")
 
 
 class BandSpec(Shape):
@@ -196,6 +314,7 @@ class SchemeSpec(Shape):
                                                             "takes the rest.")
 
 
+Grouping = Literal["theme", "owner"]  # what the status cross-tables count by
 Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
 Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
                   "action-items", "outcomes"]
@@ -291,12 +410,64 @@ class PlanFile(Shape):
         description="strong-good-review-action, blue-green-amber-red, or a scheme.")
     outcomes: list[OutcomeSpec] = Field(min_length=1, description="The plan's outcomes, in "
                                                                   "report order.")
+    layout: Literal["objectives", "themes"] = Field(
+        "objectives", description="objectives: progress and measure tables per outcome "
+                                  "(report 001); themes: cross-tables, projects, risks and one "
+                                  "table of items per theme (report 004).")
+    measures_met: list[Text] = Field(
+        default_factory=list, description="Bands that count as met or exceeded target in "
+                                          "the themes summary; by default the better half.")
+    cross_tables: list[Grouping] = Field(
+        default_factory=lambda: list[Grouping](["theme"]), min_length=1,
+        description="The groupings of the status cross-tables, in order: theme (the "
+                    "outcomes) and owner.")
+    item_statuses: ItemSchemes = Field(default_factory=ItemSchemes,
+                                       description="Status schemes of milestones and projects.")
     progress: Text | ProgressSchemeSpec = Field(
         "complete-good-review-action",
         description="Objective progress words: complete-good-review-action, "
                     "strong-good-review-action, or a scheme of your own.")
     report: ProfileSpec | None = Field(None, description="The report's sections, columns and "
                                                          "words (docs/profile.md).")
+
+
+class SectionSpec(Shape):
+    """A text section of the plan document: a heading and Markdown."""
+
+    title: Text = Field(description="The section's heading, e.g. Foreword.")
+    text: Text = Field(description="The section's text (Markdown).")
+    new_page: bool = Field(True, description="false: follow the section before on its page "
+                                             "(Ambition, Values and Outcomes share one).")
+
+
+class DeliveryPlanSpec(Shape):
+    """The delivery plan table's heading, introduction and key."""
+
+    title: Text = Field("Delivery Plan", description="Its heading, e.g. Delivery Plan 2019-21.")
+    introduction: str = Field("", description="Printed above the tables (Markdown).")
+    departments: dict[str, Text] = Field(
+        default_factory=dict, description="The key: each abbreviation used in the Dept "
+                                          "column and what it stands for.")
+
+
+class PlanTextFile(Shape):
+    """plan-text.yaml (beside plan.yaml): the plan document's own text."""
+
+    title: Text | None = Field(None, description="The cover title; the plan's name if left out.")
+    subtitle: Text | None = Field(None, description="Under the cover title, e.g. Refresh "
+                                                    "2020/21.")
+    before: list[SectionSpec] = Field(
+        default_factory=list, description="Sections before the priorities: foreword, "
+                                          "ambition, values, budget...")
+    measures_heading: Text = Field("Measuring impact",
+                                   description="The heading of the key measures section.")
+    measures_introduction: str = Field(
+        "", description="Printed above the key measures (Markdown).")
+    after: list[SectionSpec] = Field(
+        default_factory=list, description="Sections after the key measures, e.g. Have your "
+                                          "say.")
+    delivery_plan: DeliveryPlanSpec | None = Field(
+        None, description="The delivery plan table's heading, introduction and key.")
 
 
 class ReportFile(Shape):
@@ -349,6 +520,35 @@ class MeasureUpdate(Shape):
     note: Text | None = Field(None, description="A note printed under the table.")
 
 
+class MilestoneUpdate(Shape):
+    """A service's update of one milestone."""
+
+    status: Text | None = Field(None, description="A status of the milestone scheme, e.g. "
+                                                  "On track; leave out until known.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
+class ProjectUpdate(Shape):
+    """A service's update of one priority project."""
+
+    status: Text | None = Field(None, description="A status of the project scheme, e.g. "
+                                                  "Green / Amber, or N/A with closed:.")
+    closed: Text | None = Field(None, description="Why the project closed (status N/A).")
+    stage: Text | None = Field(None, description="Its stage now, overriding the plan's.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
+class RiskUpdate(Shape):
+    """A service's update of one strategic risk."""
+
+    impact: int | None = Field(None, ge=1, le=10, description="Impact on the council's scale, "
+                                                              "1 (lowest) up.")
+    likelihood: int | None = Field(None, ge=1, le=10, description="Likelihood on the "
+                                                                  "council's scale, 1 up.")
+    closed: Text | None = Field(None, description="Why the risk closed.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
 class UpdateFile(Shape):
     """An update file: progress and comments for objectives, values for measures."""
 
@@ -358,6 +558,16 @@ class UpdateFile(Shape):
     measures: dict[str, MeasureUpdate] = Field(
         default_factory=dict, description="Per measure id from plan.yaml (e.g. foster-carers): "
                                           "value, target, history, benchmark.")
+    deliverables: dict[str, ObjectiveUpdate] = Field(
+        default_factory=dict, description="Per deliverable id from plan.yaml (e.g. VFM-01): "
+                                          "progress and comment.")
+
+    milestones: dict[str, MilestoneUpdate] = Field(
+        default_factory=dict, description="Per milestone id from plan.yaml: status, comment.")
+    projects: dict[str, ProjectUpdate] = Field(
+        default_factory=dict, description="Per project id from plan.yaml: status, comment.")
+    risks: dict[str, RiskUpdate] = Field(
+        default_factory=dict, description="Per risk id from plan.yaml: impact, likelihood.")
 
 
 S = TypeVar("S", bound=Shape)
@@ -411,7 +621,8 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
     # not a key someone typed, such as c[uncil
-    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec") or bool(
+    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec",
+                                                      "StatusSchemeSpec") or bool(
         re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))
 
 
@@ -475,7 +686,7 @@ def json_schema() -> dict[str, Any]:
     """Return one JSON Schema covering plan.yaml, report.yaml and update files."""
     defs: dict[str, Any] = {}
     branches = []
-    for model in (PlanFile, ReportFile, UpdateFile):
+    for model in (PlanFile, PlanTextFile, ReportFile, UpdateFile):
         schema = model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(schema.pop("$defs", {}))
         defs[model.__name__] = schema
@@ -484,7 +695,8 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "reportgen data file",
-        "description": "plan.yaml, a quarter's report.yaml, or an update file.",
+        "description": "plan.yaml, plan-text.yaml, a quarter's report.yaml, or an update "
+                       "file.",
         "anyOf": branches,
         "$defs": defs,
     }
