@@ -25,6 +25,7 @@ from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
 from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+from reportgen.render.inline import inline_urls
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -49,17 +50,77 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
 
 
 def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
-         settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
-    """Return the report as one HTML page, with the settings' templates and styles."""
-    return render_html(report, charts, chart_src, css=stylesheet(settings.templates),
-                       draft=draft, override=settings.templates,
-                       extra={"self_links": self_links})
+         settings: Settings, *, draft: str | None = None, self_links: bool = False,
+         standalone: bool = False) -> str:
+    """Return the report as one HTML page, with the settings' templates and styles;
+    `standalone`: with the stylesheet's fonts and images inlined, for the HTML outputs."""
+    css = stylesheet(settings.templates)
+    if standalone:
+        css = inline_urls(css, style_base(settings.templates), style_roots(settings.templates))
+    return render_html(report, charts, chart_src, css=css, draft=draft,
+                       override=settings.templates, extra={"self_links": self_links})
 
 
 def output_stem(report: Report) -> str:
     """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
     council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
     return f"{council}-{report.year}-q{report.quarter}"
+
+
+@dataclass
+class Made:
+    """One quarter's outputs, in memory: the report, its PDF and HTML, the warnings."""
+
+    report: Report
+    pdf: bytes | None
+    html: str | None
+    warnings: list[str]
+
+
+class Builder:
+    """Makes quarters' outputs in memory. `reportgen build` makes one; `reportgen publish`
+    makes every quarter with one builder, so the PDF child (WeasyPrint imported, fonts
+    loaded) and the chart pool stay warm from one quarter to the next."""
+
+    def __init__(self, stack: ExitStack, *, settings: Settings, formats: tuple[str, ...],
+                 limits: Limits, cache: bool, jobs: int | None, many: bool) -> None:
+        self.settings, self.formats, self.limits, self.jobs = settings, formats, limits, jobs
+        self.cache = chartstore.cache_dir(chartstore.cache_root()) if cache else None
+        self.pdf_worker: sandbox.Child | sandbox.Kept | None
+        self.pool: chartstore.SharedPool | None = None
+        if many:  # a kept child, and a pool shared by every quarter
+            self.pdf_worker = (stack.enter_context(sandbox.Kept()) if "pdf" in formats
+                               else None)
+            self.pool = stack.enter_context(chartstore.SharedPool(jobs))
+        else:  # the PDF child imports WeasyPrint while we load and draw
+            self.pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
+
+    def make(self, quarter_dir: Path, *, draft: bool = False,
+             progress: Progress = lambda _: None) -> Made:
+        """Return the quarter's outputs, computed but not written."""
+        settings = self.settings
+        progress("Reading and checking the data")
+        report = load_report(quarter_dir, settings)
+        warnings = [str(w) for w in report.warnings]
+        progress("Drawing charts")
+        charts = report_charts(report)
+        stamp = draft_stamp(quarter_dir) if draft else None
+        src: Callable[[Chart], str]
+        with chartstore.ChartStore(charts.values(), cache=self.cache, jobs=self.jobs,
+                                   pool=self.pool) as drawn:
+            src = lambda c: f"chart:{drawn.name(c)}"  # noqa: E731 - one line, used twice
+            pdf = html = None
+            if "pdf" in self.formats:
+                progress("Laying out the PDF")
+                pdf = _pdf(page(report, charts, src, settings, draft=stamp), charts, drawn,
+                           settings, self.limits, self.pdf_worker, warnings)
+            if "html" in self.formats:
+                progress("Rendering HTML")
+                # anchors a reviewer can link to; charts and fonts inlined: the file stands
+                # alone
+                html = drawn.inline(page(report, charts, src, settings, draft=stamp,
+                                         self_links=True, standalone=True))
+        return Made(report, pdf, html, warnings)
 
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
@@ -73,39 +134,25 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     started = time.perf_counter()
     settings = (settings or Settings()).overridden(templates=override)
     with ExitStack() as stack:
-        # the PDF child imports WeasyPrint while we load and draw
-        pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
-        progress("Reading and checking the data")
-        report = load_report(quarter_dir, settings)
-        warnings = [str(w) for w in report.warnings]
-        progress("Drawing charts")
-        charts = report_charts(report)
-        cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
-        drawn = stack.enter_context(chartstore.ChartStore(charts.values(), cache=cache_dir,
-                                                          jobs=jobs))
-        stamp = draft_stamp(quarter_dir) if draft else None
-        stem = output_dir / output_stem(report)
-        files: Files = {}
-        if "pdf" in formats:
-            progress("Laying out the PDF")
-            files[stem.with_suffix(".pdf")] = _pdf(
-                page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings, draft=stamp),
-                charts, drawn, settings, limits or Limits(), pdf_worker, warnings)
-        if "html" in formats:
-            progress("Rendering HTML")
-            # anchors a reviewer can link to; charts inlined so the file stands alone
-            html = page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings,
-                        draft=stamp, self_links=True)
-            files = {stem.with_suffix(".html"): drawn.inline(html).encode("utf-8"), **files}
-    if strict and warnings:
-        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
+        builder = Builder(stack, settings=settings, formats=formats, limits=limits or Limits(),
+                          cache=cache, jobs=jobs, many=False)
+        made = builder.make(quarter_dir, draft=draft, progress=progress)
+    if strict and made.warnings:
+        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in made.warnings])
+    stem = output_dir / output_stem(made.report)
+    files: Files = {}
+    if made.html is not None:
+        files[stem.with_suffix(".html")] = made.html.encode("utf-8")
+    if made.pdf is not None:
+        files[stem.with_suffix(".pdf")] = made.pdf
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+    return BuildResult(made.report, list(files), made.warnings, time.perf_counter() - started)
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,
-         limits: Limits, child: sandbox.Child | None, warnings: list[str]) -> bytes:
+         limits: Limits, child: sandbox.Child | sandbox.Kept | None,
+         warnings: list[str]) -> bytes:
     """Return the PDF, laid out in the sandboxed child within the limits; add its warnings."""
     # The child is handed every chart, so wait for the pool first.
     drawn.finish()
@@ -136,5 +183,5 @@ def default_quarter() -> Path:
     return local if local.is_dir() else ROOT / local
 
 
-__all__ = ["build", "BuildResult", "RenderError", "default_quarter", "load_report",
+__all__ = ["build", "Builder", "BuildResult", "Made", "RenderError", "default_quarter", "load_report",
            "output_stem", "page"]

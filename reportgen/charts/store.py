@@ -70,8 +70,9 @@ class ChartStore:
     """Every chart's file by key: cached ones read at once, the others drawn in a pool."""
 
     def __init__(self, charts: Iterable[Chart], *, cache: Path | None, jobs: int | None = None,
-                 fmt: str = FORMAT) -> None:
+                 fmt: str = FORMAT, pool: SharedPool | None = None) -> None:
         self.fmt = fmt
+        self._shared = pool
         self._cache = cache
         self._ready: dict[str, bytes] = {}
         self._todo: dict[str, Chart] = {}
@@ -95,7 +96,8 @@ class ChartStore:
         starting the first worker waits for the fork server to import Matplotlib (~0.5 s),
         and the build has better things to do meanwhile."""
         try:
-            self._pool = ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context())
+            self._pool = (self._shared.get() if self._shared is not None else
+                          ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context()))
         except (OSError, ImportError) as exc:  # no semaphores here (no /dev/shm, a sandbox)
             log.warning("drawing charts in this process: %s", exc)
             return
@@ -135,6 +137,8 @@ class ChartStore:
                 return future.result()
             except BrokenExecutor as exc:  # a worker died (killed, out of memory)
                 log.warning("drawing charts in this process: %s", exc)
+                if self._shared is not None:
+                    self._shared.broken()
                 self.close()
         return _draw_and_cache(self._todo[key], self.fmt, self._cache)
 
@@ -162,9 +166,12 @@ class ChartStore:
         if self._starter is not None:
             self._starter.join()
             self._starter = None
-        if self._pool is not None:
+        if self._pool is not None and self._shared is not None:  # not ours to stop
+            for future in self._futures.values():
+                future.cancel()
+        elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool = None
         self._futures.clear()
 
     def __enter__(self) -> ChartStore:
@@ -172,6 +179,39 @@ class ChartStore:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self.close()
+
+
+class SharedPool:
+    """One pool of chart workers for many ChartStores, as `reportgen publish` builds every
+    quarter in one process: started when a store first has charts to draw, then kept warm."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or _cores()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        """Return the pool, starting it the first time."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context())
+        return self._pool
+
+    def broken(self) -> None:
+        """Forget a pool whose worker died; the next store starts a new one."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> SharedPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -142,6 +142,46 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 
 
 @main.command()
+@click.argument("data_dir", metavar="[DATA_DIR]", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="Directory to write the site into.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds each quarter's PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+@click.option("--no-cache", is_flag=True,
+              help="Draw every chart afresh; neither read nor write the chart cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes drawing charts (default: one per core; 1: no pool).")
+def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit: int,
+            no_cache: bool, jobs: int | None) -> None:
+    """Write a static website of every quarter under DATA_DIR (default: data): an index,
+    and per quarter its HTML page, an embeddable fragment, the PDF and open data."""
+    from reportgen.core.resources import ROOT
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.publish.site import publish as run
+
+    if data_dir is None:
+        data_dir = Path("data") if Path("data").is_dir() else ROOT / "data"
+    verbosity = _verbosity()
+
+    def shown(line: str) -> None:
+        if verbosity:
+            click.echo(f"  {line}", err=True)
+
+    result = _run(run, data_dir, output, settings=_settings(), progress=shown,
+                  limits=Limits(time_limit, memory_limit), cache=not no_cache, jobs=jobs)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if verbosity:
+        click.echo(f"wrote {output / 'index.html'}: {len(result.entries)} quarters, "
+                   f"{len(result.outputs)} files")
+        click.echo(f"published in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
