@@ -183,5 +183,5 @@ def default_quarter() -> Path:
     return local if local.is_dir() else ROOT / local
 
 
-__all__ = ["build", "Builder", "BuildResult", "Made", "RenderError", "default_quarter", "load_report",
-           "output_stem", "page"]
+__all__ = ["build", "Builder", "BuildResult", "Made", "RenderError", "default_quarter",
+           "load_report", "output_stem", "page"]

@@ -65,7 +65,8 @@ class Kept:
 
     def _read_err(self) -> None:
         assert self.child.stderr is not None
-        for chunk in iter(lambda: self.child.stderr.read1(65536), b""):  # type: ignore[union-attr]
+        fd = self.child.stderr.fileno()
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
             self._err = (self._err + chunk)[-65536:]
 
     def ask(self, job: bytes, seconds: float) -> tuple[bytes, bytes, int]:

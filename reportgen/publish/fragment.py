@@ -48,7 +48,8 @@ def scoped(css: str, scope: str = SCOPE) -> str:
             media = tinycss2.serialize(rule.prelude).strip()
             if "print" in media.lower() and "screen" not in media.lower():
                 continue
-            out.append(f"@media {media} {{\n{scoped(tinycss2.serialize(rule.content or []), scope)}\n}}")
+            inner = scoped(tinycss2.serialize(rule.content or []), scope)
+            out.append(f"@media {media} {{\n{inner}\n}}")
         elif rule.type == "at-rule" and rule.lower_at_keyword != "page":
             out.append(rule.serialize())  # @font-face: its family name is ours alone
     return "\n".join(out)
