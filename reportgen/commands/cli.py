@@ -176,7 +176,8 @@ def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity:
-        click.echo(f"wrote {output / 'index.html'}: {len(result.entries)} quarters, "
+        count = len(result.entries)
+        click.echo(f"wrote {output / 'index.html'}: {count} quarter{'s' * (count != 1)}, "
                    f"{len(result.outputs)} files")
         click.echo(f"published in {result.seconds:.1f} s", err=True)
 

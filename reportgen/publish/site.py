@@ -34,7 +34,7 @@ from reportgen.core.output import write_all
 from reportgen.data.layout import PLAN_FILE, is_quarter_dir
 from reportgen.data.settings import Settings
 from reportgen.pdf.sandbox import Limits
-from reportgen.pipeline import FORMATS, Builder, Made, output_stem
+from reportgen.pipeline import FORMATS, Builder, Made, load_report, output_stem
 from reportgen.publish.fragment import fragment
 from reportgen.render.html import environment, style_base, style_roots, stylesheet
 from reportgen.render.inline import inline_urls
@@ -116,6 +116,9 @@ def publish(data_dir: Path, output: Path, *, settings: Settings | None = None,
         for n, quarter in enumerate(quarters, 1):
             progress(f"Quarter {n} of {len(quarters)}: {quarter}")
             try:
+                if problems:  # nothing will be written: only look for more problems
+                    load_report(quarter, settings)
+                    continue
                 made = builder.make(quarter)
             except DataError as exc:  # go on: the policy team sees every quarter's problems
                 problems += exc.problems
