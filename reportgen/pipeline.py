@@ -4,11 +4,12 @@ last good outputs untouched."""
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,28 +80,46 @@ class Made:
 
 class Builder:
     """Makes quarters' outputs in memory. `reportgen build` makes one; `reportgen publish`
-    makes every quarter with one builder, so the PDF child (WeasyPrint imported, fonts
+    makes every quarter with one builder, so the PDF children (WeasyPrint imported, fonts
     loaded) and the chart pool stay warm from one quarter to the next."""
 
     def __init__(self, stack: ExitStack, *, settings: Settings, formats: tuple[str, ...],
-                 limits: Limits, cache: bool, jobs: int | None, many: bool) -> None:
+                 limits: Limits, cache: bool, jobs: int | None, many: int = 0) -> None:
+        """many: how many kept PDF children lay out quarters side by side, for make() called
+        from as many threads (publish); 0: one quarter, one single-use child (build)."""
         self.settings, self.formats, self.limits, self.jobs = settings, formats, limits, jobs
         self.cache = chartstore.cache_dir(chartstore.cache_root()) if cache else None
-        self.pdf_worker: sandbox.Child | sandbox.Kept | None
+        self.pdf_worker: sandbox.Child | None = None
+        self.kept: queue.Queue[sandbox.Kept] | None = None
         self.pool: chartstore.SharedPool | None = None
-        if many:  # a kept child, and a pool shared by every quarter
-            self.pdf_worker = (stack.enter_context(sandbox.Kept()) if "pdf" in formats
-                               else None)
+        if many:  # kept children, and one chart pool for every quarter
+            if "pdf" in formats:
+                self.kept = queue.Queue()
+                for _ in range(many):
+                    self.kept.put(stack.enter_context(sandbox.Kept()))
             self.pool = stack.enter_context(chartstore.SharedPool(jobs))
         else:  # the PDF child imports WeasyPrint while we load and draw
             self.pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
 
+    @contextmanager
+    def _child(self) -> Iterator[sandbox.Child | sandbox.Kept | None]:
+        """Lend a PDF child for one quarter: a free kept one (waiting for one), else ours."""
+        if self.kept is None:
+            yield self.pdf_worker
+            return
+        child = self.kept.get()
+        try:
+            yield child
+        finally:
+            self.kept.put(child)
+
     def make(self, quarter_dir: Path, *, draft: bool = False,
-             progress: Progress = lambda _: None) -> Made:
-        """Return the quarter's outputs, computed but not written."""
+             progress: Progress = lambda _: None, report: Report | None = None) -> Made:
+        """Return the quarter's outputs, computed but not written; `report`: the quarter's
+        report if it is already loaded (load_report)."""
         settings = self.settings
         progress("Reading and checking the data")
-        report = load_report(quarter_dir, settings)
+        report = report or load_report(quarter_dir, settings)
         warnings = [str(w) for w in report.warnings]
         progress("Drawing charts")
         charts = report_charts(report)
@@ -112,8 +131,9 @@ class Builder:
             pdf = html = None
             if "pdf" in self.formats:
                 progress("Laying out the PDF")
-                pdf = _pdf(page(report, charts, src, settings, draft=stamp), charts, drawn,
-                           settings, self.limits, self.pdf_worker, warnings)
+                with self._child() as child:
+                    pdf = _pdf(page(report, charts, src, settings, draft=stamp), charts,
+                               drawn, settings, self.limits, child, warnings)
             if "html" in self.formats:
                 progress("Rendering HTML")
                 # anchors a reviewer can link to; charts and fonts inlined: the file stands
@@ -135,7 +155,7 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     settings = (settings or Settings()).overridden(templates=override)
     with ExitStack() as stack:
         builder = Builder(stack, settings=settings, formats=formats, limits=limits or Limits(),
-                          cache=cache, jobs=jobs, many=False)
+                          cache=cache, jobs=jobs)
         made = builder.make(quarter_dir, draft=draft, progress=progress)
     if strict and made.warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in made.warnings])

@@ -56,7 +56,8 @@ NARROW = {
 OVERFLOW = """() => {
   const cells = [...document.querySelectorAll('th, td')]
     .filter(c => c.scrollWidth > c.clientWidth + 1)
-    .map(c => `${c.tagName} "${c.textContent.trim().slice(0, 40)}" ${c.scrollWidth}>${c.clientWidth}`);
+    .map(c => `${c.tagName} "${c.textContent.trim().slice(0, 40)}" `
+              + `${c.scrollWidth}>${c.clientWidth}`);
   return {cells, page: document.documentElement.scrollWidth, window: window.innerWidth};
 }"""
 

@@ -9,6 +9,7 @@ skip link goes (the CMS has its own); the rest is the page as published.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import tinycss2
@@ -36,6 +37,7 @@ def fragment(page: str) -> str:
             f"<style>\n{scoped(style[1])}\n</style>\n{inner.strip()}\n</div>\n")
 
 
+@functools.lru_cache(maxsize=4)  # every quarter's page has the same stylesheet
 def scoped(css: str, scope: str = SCOPE) -> str:
     """Return the stylesheet's screen rules with every selector inside `scope`: html, body
     and :root become the scope itself. Print-only rules and @page are left out."""

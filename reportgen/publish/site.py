@@ -17,9 +17,11 @@ Everything is computed before anything is written, as in `reportgen build`.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,9 @@ from reportgen.render.html import environment, style_base, style_roots, styleshe
 from reportgen.render.inline import inline_urls
 
 Files = dict[Path, bytes]
+# PDF children laying out quarters at once (at most one per core): each needs ~400 MB for
+# a 30-page report, and a third gave nothing more on 2 cores.
+PDF_CHILDREN = 2
 Progress = Callable[[str], None]
 
 
@@ -106,34 +111,54 @@ def publish(data_dir: Path, output: Path, *, settings: Settings | None = None,
     if not quarters:
         raise UsageError(f"no quarter directory (one with report.yaml beside its year's "
                          f"plan.yaml) under {data_dir}")
+    reports, problems = _load_all(quarters, settings, progress)
+    if problems:  # nothing is built: the policy team sees every quarter's problems at once
+        raise DataError(problems)
     files: Files = {}
     entries: list[Entry] = []
     warnings: list[str] = []
-    problems: list[Problem] = []
+    side_by_side = min(PDF_CHILDREN, _cores(), len(quarters))
     with ExitStack() as stack:
+        # Threads only wait for the PDF children, which lay out quarters side by side. On a
+        # failure the children (entered last) are killed first, so no thread waits long.
+        threads = stack.enter_context(ThreadPoolExecutor(side_by_side,
+                                                         thread_name_prefix="reportgen-site"))
+        stack.callback(threads.shutdown, wait=False, cancel_futures=True)
         builder = Builder(stack, settings=settings, formats=FORMATS, limits=limits or Limits(),
-                          cache=cache, jobs=jobs, many=True)
-        for n, quarter in enumerate(quarters, 1):
-            progress(f"Quarter {n} of {len(quarters)}: {quarter}")
-            try:
-                if problems:  # nothing will be written: only look for more problems
-                    load_report(quarter, settings)
-                    continue
-                made = builder.make(quarter)
-            except DataError as exc:  # go on: the policy team sees every quarter's problems
-                problems += exc.problems
-                continue
-            warnings += [f"{quarter}: {w}" for w in made.warnings]
-            entry, quarter_files = _quarter_files(made, settings)
+                          cache=cache, jobs=jobs, many=side_by_side)
+        made = [threads.submit(builder.make, q, report=r)
+                for q, r in zip(quarters, reports, strict=True)]
+        for n, (quarter, future) in enumerate(zip(quarters, made, strict=True), 1):
+            result = future.result()
+            progress(f"Built {n} of {len(quarters)}: {quarter}")
+            warnings += [f"{quarter}: {w}" for w in result.warnings]
+            entry, quarter_files = _quarter_files(result, settings)
             entries.append(entry)
             files.update({output / path: data for path, data in quarter_files.items()})
-    if problems:
-        raise DataError(problems)
     files[output / "index.html"] = index_page(entries, settings).encode("utf-8")
     progress("Writing files")
     write_all(files)
     return SiteResult(newest_first(entries), list(files), warnings,
                       time.perf_counter() - started)
+
+
+def _load_all(quarters: list[Path], settings: Settings,
+              progress: Progress) -> tuple[list[Report], list[Problem]]:
+    """Return every quarter's report, or every problem of every quarter that has some."""
+    reports: list[Report] = []
+    problems: list[Problem] = []
+    for n, quarter in enumerate(quarters, 1):
+        progress(f"Checking {n} of {len(quarters)}: {quarter}")
+        try:
+            reports.append(load_report(quarter, settings))
+        except DataError as exc:
+            problems += exc.problems
+    return reports, problems
+
+
+def _cores() -> int:
+    """Return how many cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _quarter_files(made: Made, settings: Settings) -> tuple[Entry, dict[Path, bytes]]:

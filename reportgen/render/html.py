@@ -41,8 +41,11 @@ ICON_PATHS = {
 }
 
 
+@functools.lru_cache(maxsize=8)  # compiled templates are kept: publish renders 16+ pages
 def environment(override: Path | None = None) -> jinja2.Environment:
-    """Return the Jinja environment: council overrides, then the packaged templates."""
+    """Return the Jinja environment: council overrides, then the packaged templates. Jinja
+    checks each template's file for changes when it is asked for it, so the preview sees an
+    edited template though the environment is kept."""
     packaged = jinja2.FileSystemLoader(TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
     if override is not None and (override / "templates").is_dir():
