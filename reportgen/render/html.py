@@ -41,11 +41,20 @@ ICON_PATHS = {
 }
 
 
-@functools.lru_cache(maxsize=8)  # compiled templates are kept: publish renders 16+ pages
 def environment(override: Path | None = None) -> jinja2.Environment:
-    """Return the Jinja environment: council overrides, then the packaged templates. Jinja
-    checks each template's file for changes when it is asked for it, so the preview sees an
-    edited template though the environment is kept."""
+    """Return the Jinja environment: council overrides, then the packaged templates.
+
+    It is kept, with its compiled templates (publish renders 16 pages and more), until the
+    override directory gains or loses a file: Jinja notices an edited template itself, but
+    not a new override of a template it has already loaded from ours."""
+    templates = override / "templates" if override is not None else None
+    listing = (tuple(sorted(p.name for p in templates.iterdir()))
+               if templates is not None and templates.is_dir() else ())
+    return _environment(override, listing)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(override: Path | None, _listing: tuple[str, ...]) -> jinja2.Environment:
     packaged = jinja2.FileSystemLoader(TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
     if override is not None and (override / "templates").is_dir():
