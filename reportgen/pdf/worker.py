@@ -38,7 +38,12 @@ def main() -> int:
     # Import before the job arrives: the build starts us early (sandbox.worker) so this
     # overlaps its loading and chart drawing. No job (the build failed) is a quiet exit.
     import pikepdf  # noqa: F401 - used by pdfua, imported here for the overlap
-    import weasyprint  # noqa: F401
+    import weasyprint
+
+    # Lay out one word before any memory limit: Pango starts fontconfig in a thread of its
+    # own on first use, and under the limit that thread can abort or hang the process
+    # instead of a MemoryError that names the limit. Every job needs it done anyway.
+    weasyprint.HTML(string="<p>.</p>").render()
 
     # One job a line, one answer a line: `reportgen publish` sends every quarter to this
     # one process, warm; a build sends one job and closes our stdin.
