@@ -21,6 +21,7 @@ from reportgen.core.errors import DataError, Problem, RenderError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
 from reportgen.core.resources import ROOT
+from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
@@ -39,6 +40,7 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # published ratings with their reasons
 
 
 def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
@@ -46,7 +48,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
     shows rated. Every command gets its report here, so a setting reaches all of them."""
     report = load_quarter(quarter_dir)
     (settings or Settings()).apply(report)
-    rate(report)
+    if any(p.severity == "error" for p in rate(report)):
+        raise DataError(report.warnings)
     return report
 
 
@@ -63,9 +66,12 @@ def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], 
 
 
 def output_stem(report: Report) -> str:
-    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
+    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1 (-cy for the
+    Welsh edition)."""
     council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
-    return f"{council}-{report.year}-q{report.quarter}"
+    # another language's edition sits beside the English one: ...-q1-cy
+    language = "" if report.words.language == DEFAULT_LANGUAGE else f"-{report.words.language}"
+    return f"{council}-{report.year}-q{report.quarter}{language}"
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Made:
     pdf: bytes | None
     html: str | None
     warnings: list[str]
+    notes: list[str]  # published ratings with their reasons: shown, but --strict passes
 
 
 class Builder:
@@ -120,7 +127,9 @@ class Builder:
         settings = self.settings
         progress("Reading and checking the data")
         report = report or load_report(quarter_dir, settings)
-        warnings = [str(w) for w in report.warnings]
+        # notes (a published rating with its reason) are shown, but --strict lets them pass
+        warnings = [str(w) for w in report.warnings if w.severity != "note"]
+        notes = [str(w) for w in report.warnings if w.severity == "note"]
         progress("Drawing charts")
         charts = report_charts(report)
         stamp = draft_stamp(quarter_dir) if draft else None
@@ -140,7 +149,7 @@ class Builder:
                 # alone
                 html = drawn.inline(page(report, charts, src, settings, draft=stamp,
                                          self_links=True, standalone=True))
-        return Made(report, pdf, html, warnings)
+        return Made(report, pdf, html, warnings, notes)
 
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
@@ -167,7 +176,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         files[stem.with_suffix(".pdf")] = made.pdf
     progress("Writing files")
     write_all(files)
-    return BuildResult(made.report, list(files), made.warnings, time.perf_counter() - started)
+    return BuildResult(made.report, list(files), made.warnings, time.perf_counter() - started,
+                       made.notes)
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,

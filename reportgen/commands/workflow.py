@@ -7,11 +7,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.layout import REPORT_FILE, plan_path, update_paths
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -33,9 +34,10 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
-    files = {target / "report.yaml": _report_text(report, quarter, year, source)}
+    files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
     for path in update_paths(source):
-        files[target / path.name] = _update_text(path, quarter, year, source, same_year)
+        files[target / path.name] = _update_text(path, quarter, year, source, same_year,
+                                                 _progress_words(report))
     done = []
     plan = plan_path(target)
     if not plan.exists():
@@ -81,7 +83,14 @@ def _header(kind: str, quarter: int, year: str, source: Path) -> str:
             f"`reportgen new-quarter`.\n# {todo}\n")
 
 
-def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool) -> str:
+def _progress_words(report: Report) -> str:
+    """Return the plan's progress words as a service lead reads them: "A, B, C or D"."""
+    labels = [p.label for p in report.progress_scheme.ranked]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool,
+                 progress_words: str = "Complete, Good, Review or Action") -> str:
     """Return an update file with the same ids: progress, comments and values to fill,
     targets and benchmarks kept within the year."""
     data = read(path).data or {}
@@ -90,7 +99,7 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
         lines.append("objectives:")
         for ident in data["objectives"]:
             lines += [f"  {ident}:",
-                      f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
+                      f"    progress:  {TO_FILL}: {progress_words}",
                       f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
     if data.get("measures"):
         lines.append("measures:")
@@ -100,6 +109,13 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
             if entry.get("target") is not None:
                 lines.append(f"    target: {_scalar(entry['target'])}" if same_year else
                              f"    target:  {TO_FILL}: the {year} target")
+            for name in ("floor", "tolerance"):  # set with the target, for the thresholds rule
+                if entry.get(name) is not None:
+                    lines.append(f"    {name}: {_scalar(entry[name])}" if same_year else
+                                 f"    {name}:  {TO_FILL}: the {year} {name}")
+            if entry.get("rating") is not None and entry.get("target") is None:
+                # a status published with no target (Derby City's) is this quarter's to give
+                lines.append(f"    rating:  {TO_FILL}: the published rating, or delete")
             for name in ("benchmark", "benchmark_group"):
                 if entry.get(name) is not None:
                     lines.append(f"    {name}: {_scalar(entry[name])}")
@@ -134,7 +150,7 @@ class Owner:
     measures: list[dict[str, str]] = field(default_factory=list)
 
 
-def status(report: Report) -> dict:
+def status(report: Report) -> dict[str, Any]:
     """Return what still awaits an update, grouped by owner (in plan order), with counts."""
     owners: dict[str, Owner] = {}
     for o in report.objectives:
@@ -159,7 +175,7 @@ def status(report: Report) -> dict:
     }
 
 
-def status_text(found: dict) -> str:
+def status_text(found: dict[str, Any]) -> str:
     """Return the status as the policy team reads it in a terminal."""
     o, m = found["objectives"], found["measures"]
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "

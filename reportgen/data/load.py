@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,8 +11,9 @@ from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, 
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
-from reportgen.data.yamlread import Document, YamlProblem, read
+from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
 Loaded = tuple[Document, S]
@@ -58,13 +60,14 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
               updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
-    outcomes = _outcomes(plan_doc, spec, problems)
+    levels = progress_scheme(plan_doc, spec, problems)
+    outcomes = _outcomes(plan_doc, spec, levels, problems)
     objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
     measures: dict[str, Measure] = {}
     for m in (m for o in objectives.values() for m in o.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, problems)
+        _apply_objectives(doc, update, objectives, levels, problems)
         _apply_measures(doc, update, measures, spec.year, problems)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes}:
@@ -72,18 +75,21 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     scheme = _scheme(plan_doc, spec, problems)
-    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures, problems)
+    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures,
+                            problems, levels)
+    profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
-                  quarters=quarters)
+                  quarters=quarters, progress_scheme=levels, profile=profile, words=words)
 
 
-def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
+def _outcomes(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+              problems: list[Problem]) -> list[Outcome]:
     """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
     seen: dict[str, str] = {}
 
-    def unique(kind: str, ident: str, key: tuple) -> None:
+    def unique(kind: str, ident: str, key: Key) -> None:
         here = doc.where(key)
         if ident in seen:
             problems.append(doc.problem(key, f"{kind} id '{ident}' is used twice (first at "
@@ -99,12 +105,15 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
             measures = []
             for k, m in enumerate(obj.measures):
                 unique("measure", m.id, ("outcomes", i, "objectives", j, "measures", k, "id"))
-                measures.append(Measure(m.id, m.title, m.unit, m.better, m.reporting,
-                                        m.frequency, obj.id, m.benchmark_group or ""))
+                measure = Measure(m.id, m.title, m.unit, m.better, m.reporting,
+                                  m.frequency, obj.id, m.benchmark_group or "")
+                if m.tolerance is not None:
+                    at = ("outcomes", i, "objectives", j, "measures", k, "tolerance")
+                    measure.tolerance = _tolerance(doc, at, m.tolerance, m.unit, problems)
+                measures.append(measure)
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
-                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
-                                        measures=measures))
-        outcomes.append(Outcome(o.id, o.name, o.title, objectives))
+                                        o.id, levels.awaiting, measures=measures))
+        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives))
     return outcomes
 
 
@@ -129,11 +138,16 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      problems: list[Problem]) -> None:
+                      levels: ratings.ProgressScheme, problems: list[Problem]) -> None:
+    words = [p.label for p in levels.ranked]
     for ident, entry in update.objectives.items():
         if objective := _claim(doc, "objectives", ident, objectives, problems):
-            if entry.progress:
-                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+            if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
+                objective.progress = level
+            elif entry.progress:
+                problems.append(doc.problem(
+                    ("objectives", ident, "progress"), f"'{entry.progress}' is not one of: "
+                    f"{', '.join(words[:-1])} or {words[-1]}"))
             objective.comment = entry.comment or ""
 
 
@@ -144,9 +158,9 @@ def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measu
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
-def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
+def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure, year: str,
                   problems: list[Problem]) -> None:
-    def number(field: str, text: str | None, at: tuple) -> numbers.Quantity | None:
+    def number(field: str, text: str | None, at: Key) -> numbers.Quantity | None:
         if text is None:
             return None
         try:
@@ -162,6 +176,7 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
     measure.value = number("value", entry.value, (*key, "value"))
     measure.target = number("target", entry.target, (*key, "target"))
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    _fill_rating_inputs(doc, key, entry, measure, number, problems)
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
@@ -178,6 +193,53 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
             measure.history_where[label] = (doc.name, *doc.where(at))
 
 
+def _fill_rating_inputs(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure,
+                       number: Callable[[str, str | None, Key], numbers.Quantity | None],
+                       problems: list[Problem]) -> None:
+    """Read what the rules and the published rating need: floor or tolerance, and the
+    council's own `rating:` with its reason. Whether the word is one of the scheme's is
+    checked by compute.rate, once the settings have chosen the scheme."""
+    if entry.tolerance is not None:
+        measure.tolerance = _tolerance(doc, (*key, "tolerance"), entry.tolerance, measure.unit,
+                                       problems)
+    measure.floor = number("floor", entry.floor, (*key, "floor"))
+    if entry.floor is not None and entry.tolerance is not None:
+        problems.append(doc.problem((*key, "tolerance"), "give either floor or tolerance, "
+                                                         "not both"))
+    target = measure.target
+    if measure.floor is None and measure.tolerance is not None and target is not None:
+        measure.floor = ratings.floor_from(target, measure.tolerance, measure.better)
+    elif measure.floor is not None and target is not None:
+        sign = 1 if measure.better == "higher" else -1
+        if sign * (target.value - measure.floor.value) < 0:
+            side = "below" if measure.better == "higher" else "above"
+            problems.append(doc.problem((*key, "floor"), (
+                f"floor {measure.text(measure.floor)} is better than the target "
+                f"{measure.text(target)}: {measure.better} is better for this measure, so the "
+                f"floor should be at or {side} the target")))
+    if entry.rating is not None:
+        measure.published = entry.rating
+        measure.rating_where = (doc.name, *doc.where((*key, "rating")))
+    measure.rating_reason = entry.rating_reason
+    if entry.rating_reason is not None and entry.rating is None:
+        problems.append(doc.problem((*key, "rating_reason"), "rating_reason explains a "
+                                    "published rating: give rating: too, or delete it"))
+
+
+def _tolerance(doc: Document, at: Key, text: str, unit: str,
+               problems: list[Problem]) -> numbers.Quantity | None:
+    try:
+        quantity = numbers.parse(text, unit)
+    except ValueError as exc:
+        problems.append(doc.problem(at, str(exc)))
+        return None
+    if quantity.value < 0:
+        problems.append(doc.problem(at, f"tolerance {text} is negative: give how far worse "
+                                        "than target the floor is, as a positive number"))
+        return None
+    return quantity
+
+
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:
     given = spec.ratings if isinstance(spec.ratings, str) else spec.ratings.model_dump()
     try:
@@ -186,7 +248,10 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
         hint = did_you_mean(str(spec.ratings), ratings.BUILT_IN)
         problems.append(doc.problem(("ratings",), f"'{spec.ratings}' is not a rating scheme{hint}"))
         return None
+    except ValueError as exc:
+        problems.append(doc.problem(("ratings",), f"the rating scheme: {exc}"))
+        return None
 
 
-def _where(doc: Document, key: tuple) -> str:
+def _where(doc: Document, key: Key) -> str:
     return f"{doc.name}:{doc.where(key, at_key=True)[0]}"

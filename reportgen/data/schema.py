@@ -12,11 +12,12 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,6 +26,7 @@ from pydantic import (
 )
 
 from reportgen.core.errors import Problem, did_you_mean
+from reportgen.core.profile import TABLES
 from reportgen.core.ratings import PROGRESS
 from reportgen.data.yamlread import Document
 
@@ -54,7 +56,9 @@ def _plan_year(value: str) -> str:
     return value
 
 
-def _date(value: str) -> dt.date:
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic then says what is wrong with it
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -79,7 +83,7 @@ YearMonth = Annotated[str, _pattern(r"\d{4}-(0[1-9]|1[0-2])",
                                     "is not a year and month; write it as YYYY-MM, e.g. 2027-04"),
                       WithJsonSchema({"type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])$",
                                       "description": "Year and month, printed as 'Apr 2027'."})]
-Date = Annotated[str, AfterValidator(_date),
+Date = Annotated[dt.date, BeforeValidator(_date),
                  WithJsonSchema({"type": "string", "format": "date",
                                  "description": "The date of the data, YYYY-MM-DD."})]
 NumberText = Annotated[str, WithJsonSchema({
@@ -88,9 +92,11 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
-Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?",
-                                    "is not a condition; write e.g. \"> 5\" or \">= -2\""),
-                      WithJsonSchema({"type": "string", "pattern": "^(>|>=)\\s*-?\\d+(\\.\\d+)?$"})]
+Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
+                                    "is not a condition; write e.g. \"> 5\" or \">= -2\" "
+                                    "(rule: relative), or target or floor (rule: thresholds)"),
+                      WithJsonSchema({"type": "string",
+                                      "pattern": "^((>|>=)\\s*-?\\d+(\\.\\d+)?|target|floor)$"})]
 
 
 class Shape(BaseModel):
@@ -118,6 +124,9 @@ class MeasureSpec(Shape):
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
     frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: how far worse than its target, in its unit, the "
+                          "measure's floor is (an update's floor or tolerance wins).")
 
 
 class ObjectiveSpec(Shape):
@@ -138,8 +147,10 @@ class OutcomeSpec(Shape):
     """An outcome of the plan, with its objectives."""
 
     id: MeasureId = Field(description="Short id used by report.yaml, e.g. people.")
-    name: Text = Field(description="Short name, e.g. People.")
-    title: Text = Field(description="The outcome statement.")
+    name: Text = Field(description="Short name, e.g. People; the whole heading when there "
+                                   "is no title.")
+    title: Text | None = Field(None, description="The outcome statement, printed after the "
+                                                 "name: 'People: Empowered communities ...'.")
     objectives: list[ObjectiveSpec] = Field(description="The outcome's strategic objectives.")
 
 
@@ -151,19 +162,122 @@ class BandSpec(Shape):
     when_high_target: Condition | None = Field(
         None, description="Condition used instead when a percentage target is over 95%.")
     colour: Colour = Field(description="The band's colour, #rrggbb.")
-    icon: Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"] = Field(
+    icon: Icon = Field(
         description="The icon drawn beside the word: star, tick, circle, triangle, flag, "
                     "square or diamond.")
     description: Text | None = Field(
         None, description="The key's wording; by default it is written from the conditions.")
 
 
+class TravelSpec(Shape):
+    """Direction of travel: bands that change where performance has (not) improved."""
+
+    compare: Literal["same-quarter-last-year", "previous-quarter"] = Field(
+        "same-quarter-last-year", description="What the latest value is compared with.")
+    improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> better band where the value improved, "
+                                          "e.g. Red: Amber.")
+    not_improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> worse band where the value did not "
+                                          "improve, e.g. Amber: Red.")
+
+
 class SchemeSpec(Shape):
     """A measure rating scheme: bands best first; the last takes the rest."""
 
     name: Text = Field(description="Heading of the key, e.g. Performance against target.")
+    rule: Literal["relative", "thresholds"] = Field(
+        "relative", description="relative: bands of d, the % difference from target; "
+                                "thresholds: each measure's own target and floor.")
+    travel: TravelSpec | None = Field(None, description="Adjust by direction of travel.")
+    mark_overrides: bool = Field(False, description="Mark published ratings that differ "
+                                                    "from the rule, in the tables and key.")
     bands: list[BandSpec] = Field(min_length=2, description="Bands, best first; the last band "
                                                             "takes the rest.")
+
+
+Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
+Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
+                  "action-items", "outcomes"]
+OutcomePart = Literal["wheels", "progress", "latest-measures", "previous-quarter-measures",
+                      "awaiting-data", "annual-measures", "notes", "trends"]
+class ProgressLevelSpec(Shape):
+    """One objective progress word, as services enter it."""
+
+    label: Text = Field(description="The word services enter and the report prints, e.g. Good.")
+    colour: Colour = Field(description="Its colour, #rrggbb.")
+    icon: Icon = Field(description="The icon drawn beside the word.")
+    description: Text | None = Field(None, description="The key's wording.")
+    phrase: tuple[Text, Text] | None = Field(
+        None, description="The summary sentence's words for one and for many, e.g. "
+                          "[shows good progress, show good progress].")
+    action: bool = Field(False, description="Listed under the items needing action (by "
+                                            "default the last word is).")
+
+
+class ProgressSchemeSpec(Shape):
+    """An objective progress scheme: the words services enter, best first."""
+
+    levels: list[ProgressLevelSpec] = Field(min_length=2, description="Best first.")
+
+
+# A column: its name, or {name: the council's own heading}; checked in data.profile
+ColumnEntry = Annotated[str | dict[str, Text], WithJsonSchema({
+    "anyOf": [{"type": "string"}, {"type": "object", "minProperties": 1, "maxProperties": 1,
+                                   "additionalProperties": {"type": "string"}}]})]
+
+
+def _columns_schema() -> dict[str, Any]:
+    """Return the JSON Schema of `columns`: per table, its own column names, for editors."""
+    def entry(names: tuple[str, ...]) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(names)}, {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "propertyNames": {"enum": list(names)}, "additionalProperties": {"type": "string"}}]}
+    return {"type": "object", "additionalProperties": False, "properties": {
+        table: {"type": "array", "items": entry(names), "description": TABLE_WORDS[table]}
+        for table, names in TABLES.items()}}
+
+
+TABLE_WORDS = {
+    "progress": "Strategic Outcome Progress: each objective's progress and comment.",
+    "latest-measures": "Latest Measure Data: quarterly measures.",
+    "previous-quarter-measures": "Measures whose latest data (as_at) is from an earlier "
+                                 "quarter.",
+    "annual-measures": "Annual Measure Data.",
+    "awaiting-data": "Measures with no value yet.",
+}
+
+
+class SummarySpec(Shape):
+    """The overview's summary sentences."""
+
+    sentence: Text | None = Field(
+        None, description="The objectives sentence, with %(quarter)s, %(total)s, "
+                          "%(objectives)s, %(plan)s, %(year)s and %(counts)s.")
+    percentages: bool = Field(False, description="Give each count's share: '17 (52%) have "
+                                                 "good progress'; the shares add up to 100.")
+    measures: bool = Field(True, description="Print the sentence counting measure ratings.")
+
+
+class ProfileSpec(Shape):
+    """How the council's report is laid out and worded (docs/profile.md)."""
+
+    language: Literal["en-GB", "cy"] = Field(
+        "en-GB", description="The language of the report's fixed words: en-GB or cy (Welsh).")
+    title: Text | None = Field(
+        None, description="The cover title, with %(quarter)s, %(year)s, %(start)s, %(end)s, "
+                          "%(plan)s; by default 'Performance Report Quarter 1 2025 to 2026'.")
+    sections: list[Section] | None = Field(
+        None, description="The report's sections, in order.")
+    outcome: list[OutcomePart] | None = Field(
+        None, description="What each outcome's section holds, in order.")
+    columns: Annotated[dict[str, list[ColumnEntry]], WithJsonSchema(_columns_schema())] = Field(
+        default_factory=dict, description="Per table (progress, latest-measures, "
+        "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
+    summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
+    words: dict[str, Text | tuple[Text, Text]] = Field(
+        default_factory=dict, description="The council's own words for any fixed phrase, by "
+                                          "its English words (docs/profile.md).")
 
 
 class PlanFile(Shape):
@@ -177,6 +291,12 @@ class PlanFile(Shape):
         description="strong-good-review-action, blue-green-amber-red, or a scheme.")
     outcomes: list[OutcomeSpec] = Field(min_length=1, description="The plan's outcomes, in "
                                                                   "report order.")
+    progress: Text | ProgressSchemeSpec = Field(
+        "complete-good-review-action",
+        description="Objective progress words: complete-good-review-action, "
+                    "strong-good-review-action, or a scheme of your own.")
+    report: ProfileSpec | None = Field(None, description="The report's sections, columns and "
+                                                         "words (docs/profile.md).")
 
 
 class ReportFile(Shape):
@@ -193,8 +313,12 @@ class ReportFile(Shape):
 class ObjectiveUpdate(Shape):
     """A service's update of one objective."""
 
-    progress: Literal["Complete", "Good", "Review", "Action"] | None = Field(
-        None, description="Complete, Good, Review or Action; leave out until known.")
+    progress: Annotated[Text | None, WithJsonSchema({"anyOf": [
+        {"enum": [p.label for p in PROGRESS[:-1]]},
+        {"type": "string", "description": "A word of the plan's own progress scheme."},
+        {"type": "null"}]})] = Field(
+        None, description="Complete, Good, Review or Action (or the plan's own progress "
+                          "words); leave out until known.")
     comment: str | None = Field(
         None, description="What happened this quarter and what is being done (Markdown).")
 
@@ -204,6 +328,16 @@ class MeasureUpdate(Shape):
 
     value: NumberText | None = Field(None, description="The latest value (year to date).")
     target: NumberText | None = Field(None, description="The target; none means no rating.")
+    floor: NumberText | None = Field(
+        None, description="Rule thresholds: the worst value still in the middle band (Amber).")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: the floor as a distance from the target.")
+    rating: Text | None = Field(
+        None, description="The council's published rating, a word of the scheme (or "
+                          "Baseline, No quarterly target): the rating where there is no target, "
+                          "an override where the rule gives another.")
+    rating_reason: Text | None = Field(
+        None, description="Why the published rating differs from the rule's.")
     benchmark: NumberText | None = Field(None, description="The latest benchmark value.")
     benchmark_group: Text | None = Field(
         None, description="What the benchmark is, e.g. England Average June 2025; overrides "
@@ -226,13 +360,16 @@ class UpdateFile(Shape):
                                           "value, target, history, benchmark.")
 
 
-def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
+S = TypeVar("S", bound=Shape)
+
+
+def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     """Return the document as `shape` and every problem found.
 
     A bad entry is pruned and the rest validated again, so one unknown key does not hide
     the other problems of the file: the checks that follow still see the good entries.
     """
-    data, problems = copy.deepcopy(doc.data), []
+    data, problems = copy.deepcopy(doc.data), list[Problem]()
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
         try:
@@ -273,8 +410,9 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
-    return isinstance(part, str) and (part in ("str", "SchemeSpec") or bool(
-        re.fullmatch(r"function-[a-z]+\[.*\]", part)))  # not a key someone typed: c[uncil
+    # not a key someone typed, such as c[uncil
+    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec") or bool(
+        re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))
 
 
 def _wrong_branch(error: Any) -> bool:
