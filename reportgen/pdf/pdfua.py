@@ -311,11 +311,10 @@ def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
     """Join each Link that holds Links into one: its own annotation, grown over the line,
     and the inner Links' text (the page number); their annotations go, and the innermost
     of three (the leader dots of `leader()`) becomes a layout artifact."""
-    tree = pdf.Root.StructTreeRoot.ParentTree
-    nums = tree.Nums
+    nums: Any = pdf.Root.StructTreeRoot.ParentTree.Nums
     slots = {int(nums[i]): i + 1 for i in range(0, len(nums), 2)}
     leaders: dict[tuple[int, int], set[int]] = defaultdict(set)  # page -> MCIDs
-    moved: list[tuple[Dictionary, int, Dictionary]] = []  # (page, MCID, new owner)
+    moved: list[tuple[Any, int, Dictionary]] = []  # (page, MCID, new owner)
     gone: set[tuple[int, int]] = set()  # annotations
     for link in [e for e in elements(document) if e.get("/S") == "/Link"]:
         if _is_link(link.get("/P")) or not any(_is_link(k) for k in children(link)):
@@ -324,7 +323,8 @@ def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
         deepest = inner[-1] if len(inner) >= 2 and not any(map(_is_link, children(inner[-1]))) \
             else None
         kids: list[Any] = list(_kid_list(link, keep_links=False))
-        rect = [float(x) for x in _annotation(link).Rect] if _annotation(link) else None
+        annotation = _annotation(link)
+        rect = [float(x) for x in annotation.Rect] if annotation is not None else None
         for element in inner:
             for kid in _kid_list(element, keep_links=False):
                 if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
@@ -341,8 +341,8 @@ def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
                                 Dictionary(Type=Name.MCR, Pg=page, MCID=mcid))
                     moved.append((page, mcid, link))
         link.K = Array(kids)
-        if rect is not None:
-            _annotation(link).Rect = Array(rect)
+        if annotation is not None and rect is not None:
+            annotation.Rect = Array(rect)
     _retag(pdf, slots, nums, leaders, moved, gone)
 
 
@@ -358,11 +358,11 @@ def _kid_list(element: Dictionary, *, keep_links: bool) -> Iterator[Any]:
             yield kid
 
 
-def _annotation(link: Dictionary) -> Dictionary | None:
-    """Return the link's own annotation (its OBJR), if it has one."""
+def _annotation(link: Dictionary) -> Any:
+    """Return the link's own annotation (its OBJR), or None if it has none."""
     for kid in _kid_list(link, keep_links=False):
         if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-            return kid.Obj  # type: ignore[no-any-return]
+            return kid.Obj
     return None
 
 
@@ -372,21 +372,20 @@ def _union(a: list[float], b: list[float]) -> list[float]:
             max(a[0], a[2], b[0], b[2]), max(a[1], a[3], b[1], b[3])]
 
 
-def _mcid_page(element: Dictionary, kid: Any) -> tuple[Dictionary, int]:
+def _mcid_page(element: Dictionary, kid: Any) -> tuple[Any, int]:
     """Return the page and MCID of a marked-content kid (an integer or an MCR)."""
     if isinstance(kid, Dictionary):
         return kid.get("/Pg", element.Pg), int(kid.MCID)
     return element.Pg, int(kid)
 
 
-def _retag(pdf: pikepdf.Pdf, slots: dict[int, int], nums: Array,
+def _retag(pdf: pikepdf.Pdf, slots: dict[int, int], nums: Any,
            leaders: dict[tuple[int, int], set[int]],
-           moved: list[tuple[Dictionary, int, Dictionary]], gone: set[tuple[int, int]]) -> None:
+           moved: list[tuple[Any, int, Dictionary]], gone: set[tuple[int, int]]) -> None:
     """Apply _one_link_per_entry to the pages: the parent tree, the annotations, and the
     leaders' marked content made artifacts."""
-    for page, mcid, owner in moved:
-        mapping = nums[slots[int(page.StructParents)]]
-        mapping[mcid] = owner
+    for page_obj, mcid, owner in moved:
+        nums[slots[int(page_obj.StructParents)]][mcid] = owner
     dropped: set[int] = set()  # parent tree keys of the annotations that go
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
@@ -398,7 +397,8 @@ def _retag(pdf: pikepdf.Pdf, slots: dict[int, int], nums: Array,
         if not dots:
             continue
         ops = []
-        for operands, op in pikepdf.parse_content_stream(page):
+        for item in pikepdf.parse_content_stream(page):
+            operands, op = list(item.operands), item.operator
             if (str(op) == "BDC" and isinstance(operands[1], Dictionary)
                     and int(operands[1].get("/MCID", -1)) in dots):
                 operands = [Name.Artifact, LAYOUT]

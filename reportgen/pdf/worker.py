@@ -59,7 +59,6 @@ def _answer(job: dict[str, Any]) -> dict[str, Any]:
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}
-    answer: dict[str, object]
     try:
         from reportgen.pdf.write import write_pdf
 
