@@ -57,7 +57,7 @@ def inline_urls(css: str, base: Path, roots: list[Path]) -> str:
             log.warning("stylesheet url(%s) left out of the HTML: not a file in the styles",
                         target)
             return "none"
-        return f'url("{data_uri(path)}")'
+        return f"url({data_uri(path)})"  # base64 has no quote, bracket or space
 
     return _URL.sub(swap, css)
 
