@@ -54,8 +54,10 @@ NARROW = {
 # Each table cell whose content is wider than the cell, and the page's width against the
 # window's: what the audit saw as numbers printed over each other and sideways scrolling.
 OVERFLOW = """() => {
+  // visually hidden (the progress table's header row on a phone): for screen readers only
+  const hidden = el => el && (getComputedStyle(el).clipPath !== 'none' || hidden(el.parentElement));
   const cells = [...document.querySelectorAll('th, td')]
-    .filter(c => c.scrollWidth > c.clientWidth + 1)
+    .filter(c => !hidden(c) && c.scrollWidth > c.clientWidth + 1)
     .map(c => `${c.tagName} "${c.textContent.trim().slice(0, 40)}" `
               + `${c.scrollWidth}>${c.clientWidth}`);
   return {cells, page: document.documentElement.scrollWidth, window: window.innerWidth};
@@ -188,6 +190,28 @@ def test_wide_tables_scroll_in_labelled_focusable_regions(browser: Browser, site
     assert regions and all(r["role"] == "region" and r["tabindex"] == 0 for r in regions)
     assert all(r["label"] for r in regions)
     assert any("Latest Measure Data" in r["label"] and r["scrolls"] for r in regions)
+
+
+def test_progress_rows_are_cards_on_a_phone_and_still_a_table(browser: Browser,
+                                                               site: Site) -> None:
+    """At 320 px each objective is a card whose comment is in view without scrolling
+    sideways, and the accessibility tree still has the table, its headers and cells."""
+    tab = open_page(browser, site.url + PAGES[1], [], **NARROW["320 px"])
+    comment = tab.locator("#SO-01 td.comment").bounding_box()
+    label = tab.evaluate("getComputedStyle(document.querySelector('#SO-01 td.comment'),"
+                         " '::before').content")
+    table = tab.get_by_role("table").filter(has=tab.locator("#SO-01"))
+    headers = table.get_by_role("columnheader").all_inner_texts()
+    rows = table.get_by_role("row").count()
+    count = tab.locator("#SO-01").get_by_role("cell").count()
+    header = tab.locator("#SO-01").get_by_role("rowheader").count()
+    tab.context.close()
+    assert comment is not None and comment["x"] >= 0 and comment["x"] + comment["width"] <= 320
+    assert label.startswith('attr(data-label)') or "Comments" in label
+    assert headers == ["No.", "Strategic Objective", "Expected Completion", "Progress",
+                       "Comments"]
+    assert rows == 1 + 9  # the header row and People's nine objectives
+    assert (header, count) == (1, 4)  # SO-01 is the row header of four cells
 
 
 def test_the_skip_link_is_first_and_moves_focus_to_the_report(browser: Browser,
