@@ -17,16 +17,24 @@ from reportgen.charts import store as chartstore
 from reportgen.charts.report import report_charts
 from reportgen.charts.spec import Chart
 from reportgen.compute.rate import rate
-from reportgen.core.errors import DataError, Problem, RenderError
+from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
-from reportgen.core.resources import ROOT
+from reportgen.core.plan import PlanDocument
+from reportgen.core.resources import ROOT, SAMPLE_QUARTER
 from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
+from reportgen.data.plan import load_plan
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
-from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+from reportgen.render.html import (
+    render_html,
+    render_plan_html,
+    style_base,
+    style_roots,
+    stylesheet,
+)
 from reportgen.render.inline import inline_urls
 
 FORMATS = ("pdf", "html")
@@ -58,11 +66,16 @@ def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], 
          standalone: bool = False) -> str:
     """Return the report as one HTML page, with the settings' templates and styles;
     `standalone`: with the stylesheet's fonts and images inlined, for the HTML outputs."""
-    css = stylesheet(settings.templates)
+    css = stylesheet(settings.templates, replace=settings.branding.replace_stylesheet)
+    brand = None
     if standalone:
-        css = inline_urls(css, style_base(settings.templates), style_roots(settings.templates))
+        roots = style_roots(settings.templates) + settings.branding.roots()
+        base = style_base(settings.templates, replace=settings.branding.replace_stylesheet)
+        css = inline_urls(css, base, roots)
+        brand = inline_urls(report.brand_css, base, roots)
     return render_html(report, charts, chart_src, css=css, draft=draft,
-                       override=settings.templates, extra={"self_links": self_links})
+                       override=settings.templates, extra={"self_links": self_links},
+                       brand_css=brand)
 
 
 def output_stem(report: Report) -> str:
@@ -168,7 +181,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         made = builder.make(quarter_dir, draft=draft, progress=progress)
     if strict and made.warnings:
         raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in made.warnings])
-    stem = output_dir / output_stem(made.report)
+    # A draft never takes the final report's name, so neither can pass for the other.
+    stem = output_dir / (output_stem(made.report) + ("-draft" if draft else ""))
     files: Files = {}
     if made.html is not None:
         files[stem.with_suffix(".html")] = made.html.encode("utf-8")
@@ -187,31 +201,115 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
     # The child is handed every chart, so wait for the pool first.
     drawn.finish()
     pdf, pdf_warnings = render_pdf(
-        html, base=style_base(settings.templates), roots=style_roots(settings.templates),
+        html,
+        base=style_base(settings.templates, replace=settings.branding.replace_stylesheet),
+        roots=style_roots(settings.templates) + settings.branding.roots(),
         charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
         limits=limits, child=child)
     warnings += [f"PDF: {w}" for w in pdf_warnings]
     return pdf
 
 
-def draft_stamp(quarter_dir: Path) -> str:
-    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner."""
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    try:
-        commit = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as users run it
-            cwd=quarter_dir, capture_output=True,
-            text=True, timeout=5, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = "not in git"
-    return f"built {when}, commit {commit}"
+@dataclass
+class PlanResult:
+    plan: PlanDocument
+    outputs: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
-def default_quarter() -> Path:
-    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout."""
-    local = Path("data/derbyshire/2025-26/q1")
+PLAN_CSS = "plan.css"
+
+
+def load_plan_document(year_dir: Path, settings: Settings | None = None) -> PlanDocument:
+    """Return the year's plan document, checked, with the settings' council and branding."""
+    plan = load_plan(year_dir)
+    settings = settings or Settings()
+    plan.brand_css = settings.css()
+    if settings.branding.council:
+        plan.council = settings.branding.council
+    return plan
+
+
+def plan_stem(plan: PlanDocument) -> str:
+    """Return the plan outputs' file name stem: derbyshire-county-council-2020-21-plan."""
+    council = re.sub(r"[^a-z0-9]+", "-", plan.council.lower()).strip("-")
+    return f"{council}-{plan.year}-plan"
+
+
+def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
+               draft: bool = False, strict: bool = False, settings: Settings | None = None,
+               limits: Limits | None = None) -> PlanResult:
+    """Build the plan document (the Council Plan and its delivery plan) from the year
+    directory's plan.yaml and plan-text.yaml; everything is made before anything is written."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    override = settings.templates
+    with sandbox.worker("pdf" in formats) as child:
+        plan = load_plan_document(year_dir, settings)
+        warnings = [str(w) for w in plan.warnings]
+        stamp = draft_stamp(plan.directory) if draft else None
+        replace = settings.branding.replace_stylesheet
+        css = stylesheet(override, PLAN_CSS, replace=replace)
+        stem = output_dir / (plan_stem(plan) + ("-draft" if draft else ""))
+        html = render_plan_html(plan, css=css, draft=stamp, override=override)
+        files: Files = {}
+        if "html" in formats:
+            files[stem.with_suffix(".html")] = html.encode("utf-8")
+        if "pdf" in formats:  # one HTML for both: the PDF is laid out from what is published
+            pdf, pdf_warnings = render_pdf(
+                html, base=style_base(override, PLAN_CSS, replace),
+                roots=style_roots(override) + settings.branding.roots(),
+                charts={}, limits=limits or Limits(), child=child)
+            warnings += [f"PDF: {w}" for w in pdf_warnings]
+            files[stem.with_suffix(".pdf")] = pdf
+    if strict and warnings:
+        raise DataError([Problem("(plan)", 0, 0, "", f"--strict: {w}") for w in warnings])
+    write_all(files)
+    return PlanResult(plan, list(files), warnings, time.perf_counter() - started)
+
+
+def default_year() -> Path:
+    """Return the bundled sample plan, so `reportgen plan` works on a fresh checkout."""
+    local = Path("data/derbyshire/2020-21")
     return local if local.is_dir() else ROOT / local
 
 
-__all__ = ["build", "Builder", "BuildResult", "Made", "RenderError", "default_quarter",
-           "load_report", "output_stem", "page"]
+def draft_stamp(quarter_dir: Path) -> str:
+    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner, with
+    "+ uncommitted changes" when the working tree differs from that commit: a draft must not
+    pass for the committed data when it is not."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = _git_out(quarter_dir, "rev-parse", "--short", "HEAD")
+    if commit is None:
+        return f"built {when}, not in git"
+    dirty = _git_out(quarter_dir, "status", "--porcelain", "--untracked-files=normal")
+    return f"built {when}, commit {commit}" + (" + uncommitted changes" if dirty else "")
+
+
+def _git_out(where: Path, *args: str) -> str | None:
+    """Return git's output run in `where`, or None when git or the repository is missing."""
+    try:
+        return subprocess.run(  # noqa: S603 - fixed argv, no shell
+            ["git", *args],  # noqa: S607 - git from PATH, as users run it
+            cwd=where, capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def default_quarter() -> Path:
+    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout or
+    after a plain `pip install`. Relative when run from the checkout, for shorter messages."""
+    local = Path("data/derbyshire/2025-26/q1")
+    if local.is_dir():
+        return local
+    if SAMPLE_QUARTER.is_dir():
+        return SAMPLE_QUARTER
+    raise UsageError("no quarter given and the bundled sample is missing: give a quarter "
+                     "directory (reportgen build data/COUNCIL/YEAR/q1), set `quarter` in "
+                     "reportgen.toml, or start a council with `reportgen init DIR`")
+
+
+__all__ = ["build", "build_plan", "Builder", "BuildResult", "Made", "PlanResult", "RenderError",
+           "default_quarter", "default_year", "load_plan_document", "load_report",
+           "output_stem", "page", "plan_stem"]

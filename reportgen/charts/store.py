@@ -35,9 +35,11 @@ FORMAT = "png"
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
-# too, else every worker would run the main script again).
-_PRELOAD = ["__main__", "reportgen.charts.store", "matplotlib.backends.backend_agg",
-            "matplotlib.figure", "matplotlib.textpath", "matplotlib.ticker"]
+# too, else every worker would run the main script again). ignore_interrupt first: it
+# leaves Ctrl+C to the command line.
+_PRELOAD = ["reportgen.charts.ignore_interrupt", "__main__", "reportgen.charts.store",
+            "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
+            "matplotlib.ticker"]
 
 
 def cache_root() -> Path:

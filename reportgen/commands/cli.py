@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +33,8 @@ def _quarter(path: Path | None) -> Path:
 
     if path is not None:
         return path
-    return _settings().quarter or default_quarter()
+    quarter: Path = _settings().quarter or _run(default_quarter)
+    return quarter
 
 
 def _settings() -> Settings:
@@ -74,18 +77,54 @@ def _run(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         sys.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Record -q or -v in the meta that every nested context shares."""
+    if value:
+        ctx.meta["reportgen.verbosity"] = 0 if param.name == "quiet" else 2
+
+
+def _verbosity_params() -> list[click.Option]:
+    """Return -q and -v, so they work after a command as well as before it (as in git)."""
+    return [click.Option(["--quiet", "-q"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity, help="Show only errors and warnings."),
+            click.Option(["--verbose", "-v"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity,
+                         help="Show timings and the settings file used.")]
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl+C ends any command quietly with the shell's exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params += _verbosity_params()
+        super().add_command(cmd, name)
+
+
+def _no_color() -> bool:
+    """Return whether NO_COLOR (no-color.org) is set to anything but empty."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-@click.option("--quiet", "-q", is_flag=True, help="Show only errors and warnings.")
-@click.option("--verbose", "-v", is_flag=True, help="Show timings and the settings file used.")
 @click.pass_context
-def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None:
+def main(ctx: click.Context) -> None:
     """Quarterly council performance reports: YAML data in, accessible PDF and HTML out.
 
     Settings come from reportgen.toml (or [tool.reportgen] in pyproject.toml) in the
     working directory; options on the command line win. See docs/guide-policy-team.md.
     """
-    ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
+    if _no_color():  # click already drops colour when the output is not a terminal
+        ctx.color = False
+
+
+main.params += _verbosity_params()
 
 
 @main.command()
@@ -152,6 +191,44 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         click.echo(f"built in {result.seconds:.1f} s", err=True)
 
 
+@main.command("plan")
+@click.argument("year_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html.")
+@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
+         override: Path | None, time_limit: float, memory_limit: int) -> None:
+    """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
+    plan-text.yaml (default: reportgen.toml's quarter's year, else the bundled sample)."""
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.pipeline import FORMATS, build_plan, default_year
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    settings = _settings().overridden(output=output, templates=override)
+    if year_dir is None:
+        year_dir = settings.quarter.parent if settings.quarter else default_year()
+    result = _run(build_plan, year_dir, settings.output, formats=chosen, draft=draft,
+                  strict=strict, settings=settings, limits=Limits(time_limit, memory_limit))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if _verbosity():
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
+
+
 @main.command()
 @click.argument("data_dir", metavar="[DATA_DIR]", required=False,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -204,22 +281,35 @@ def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit
 def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
     from reportgen.compute.audit import audit_text
-    from reportgen.pipeline import load_report
+    from reportgen.pipeline import load_plan_document, load_report
 
-    quarters = _quarters_of(paths) if paths else [_quarter(None)]
+    years = _plans_of(paths)
+    quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
     problems: list[Problem] = []
-    for quarter in quarters:
+
+    def check(load: Callable[[], list[Problem]]) -> None:
         try:
-            report = load_report(quarter, _settings())
-            problems += report.warnings
-            if audit:
-                click.echo(audit_text(report))
+            problems.extend(load())
         except DataError as exc:
-            problems += exc.problems
+            problems.extend(exc.problems)
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    if problems:
+
+    def quarter_warnings(quarter: Path) -> list[Problem]:
+        report = load_report(quarter, _settings())
+        if audit:
+            click.echo(audit_text(report))
+        return report.warnings
+
+    def plan_warnings(year: Path) -> list[Problem]:  # plan-text.yaml too, as `plan` reads it
+        return load_plan_document(year, _settings()).warnings
+
+    for quarter in quarters:
+        check(functools.partial(quarter_warnings, quarter))
+    for year in years:
+        check(functools.partial(plan_warnings, year))
+    if problems:  # a plan checked with its quarters reports its problems once
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
@@ -227,10 +317,26 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
         click.secho("--strict: warnings fail", fg="red", err=True)
         sys.exit(1)
     if _verbosity():
-        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+        plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
 
 
-def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
+def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the year directories given (or whose plan.yaml or plan-text.yaml is given):
+    their plan and plan text are checked as `reportgen plan` reads them."""
+    from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE, is_quarter_dir
+
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        if is_quarter_dir(directory) or not (directory / PLAN_FILE).is_file():
+            continue
+        if path.is_dir() or path.name in (PLAN_FILE, PLAN_TEXT_FILE):
+            found += [directory] if directory not in found else []
+    return found
+
+
+def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
     """Return the quarter directories that the given directories or files belong to."""
     from reportgen.data.layout import is_quarter_dir, quarters_in
 
@@ -242,9 +348,9 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
         else:  # a year directory, or plan.yaml: every quarter under it
             candidates = quarters_in(directory)
         found += [c for c in candidates if c not in found]
-    if not found:
-        raise click.BadParameter("no quarter directory (one with a report.yaml) found",
-                                 param_hint="PATHS")
+    if not found and required:
+        raise click.BadParameter("no quarter directory (one with a report.yaml) or plan.yaml "
+                                 "found", param_hint="PATHS")
     return found
 
 
@@ -254,16 +360,22 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Write files into this directory instead of printing: NAME.json, "
-                   "objectives.csv and measures.csv, or NAME.xlsx.")
+                   "NAME-objectives.csv and NAME-measures.csv, or NAME.xlsx, where NAME is "
+                   "council-year-quarter.")
 @click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
               show_default=True, help="Which table csv prints when there is no --output.")
-def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a byte-order mark, so £ and accents show right.")
+def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
+           excel: bool) -> None:
     """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
     from reportgen.compute import tables
     from reportgen.compute.export import report_data
     from reportgen.core.output import write_all
     from reportgen.pipeline import output_stem
 
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel is for --format csv (xlsx is Excel's own already)")
     report = _load(_quarter(quarter))
     if fmt == "xlsx":  # a binary file, never to the terminal
         output = output or _settings().output
@@ -272,13 +384,15 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
             click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
         else:
             pick = tables.measure_table if table == "measures" else tables.objective_table
-            click.echo(tables.to_csv(*pick(report)), nl=False)
+            click.echo(tables.to_csv(*pick(report), excel=excel), nl=False)
         return
     stem = output / output_stem(report)
     files = {
         "json": lambda: {stem.with_suffix(".json"): json.dumps(
             report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
-        "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
+        # named for the quarter, so a second quarter's export does not overwrite the first
+        "csv": lambda: {output / f"{stem.name}-{name}.csv":
+                        tables.to_csv(*pick(report), excel=excel).encode("utf-8")
                         for name, pick in (("objectives", tables.objective_table),
                                            ("measures", tables.measure_table))},
         "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
@@ -289,6 +403,26 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
             click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--council", required=True, help="The council's name, e.g. 'Exampleshire County "
+                                                "Council'.")
+@click.option("--year", help="The plan year, YYYY-YY.  [default: the current one]")
+@click.option("--scheme", default="strong-good-review-action", show_default=True,
+              help="The rating scheme: strong-good-review-action or blue-green-amber-red.")
+def init(directory: Path, council: str, year: str | None, scheme: str) -> None:
+    """Start a council's data repository in DIRECTORY (new or empty): a plan with one
+    worked example of each thing, the first quarter, settings, pre-commit and CI."""
+    from reportgen.commands.init import init as run
+
+    lines = _run(run, directory, council, year, scheme)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: cd {directory}, edit the data, then `reportgen validate` and "
+                   "`reportgen preview` (README.md there says more)")
+
+
 @main.command("new-quarter")
 @click.argument("source", metavar="FROM", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("target", metavar="TO", type=click.Path(path_type=Path))
@@ -296,9 +430,11 @@ def new_quarter(source: Path, target: Path) -> None:
     """Start quarter TO from quarter FROM: same files and ids, updates cleared to fill."""
     from reportgen.commands.workflow import new_quarter as run
 
-    for line in _run(run, source, target):
-        click.echo(line)
-    click.echo(f"next: edit the files, then `reportgen status {target}`")
+    lines = _run(run, source, target)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: edit the files, then `reportgen status {target}`")
 
 
 @main.command()
@@ -324,7 +460,10 @@ def status(quarter: Path | None, fmt: str) -> None:
               help="Address to listen on. Anything but loopback shares the draft with the network.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
+              help="Open the draft in the web browser (never in CI).")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None,
+            open_browser: bool) -> None:
     """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
     import signal
 
@@ -338,7 +477,17 @@ def preview(quarter: Path | None, port: int, host: str, override: Path | None) -
                     "machine can read the draft", fg="yellow", err=True)
     _run(serve, _quarter(quarter), host=host, port=port,
          settings=_settings().overridden(templates=override),
-         echo=lambda line: click.echo(line, err=True))
+         echo=lambda line: click.echo(line, err=True),
+         on_ready=browser(open_browser))
+
+
+def browser(wanted: bool) -> Callable[[str], object] | None:
+    """Return what opens the draft in the web browser; None with --no-open or in CI, where
+    nobody would see it (GitHub, GitLab and most others set CI)."""
+    import webbrowser
+
+    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+    return webbrowser.open if wanted and not in_ci else None
 
 
 @main.command()
@@ -355,7 +504,8 @@ def schema(output: Path | None) -> None:
     from reportgen.core.output import write_all
 
     write_all({output: (text + "\n").encode("utf-8")})
-    click.echo(f"wrote {output}")
+    if _verbosity():
+        click.echo(f"wrote {output}")
 
 
 @main.command()
@@ -413,16 +563,22 @@ def _load(quarter: Path) -> Report:
 
 @main.command("check-pdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check_pdf(file: Path) -> None:
+@click.option("--page", type=click.Choice(["landscape", "portrait"]), default="landscape",
+              show_default=True, help="The A4 page the PDF should have: landscape for the "
+                                      "quarterly report, portrait for `reportgen plan`.")
+def check_pdf(file: Path, page: str) -> None:
     """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
-    fonts...); print each check and exit 1 if any fails."""
+    fonts...) and its page size; print each check and exit 1 if any fails (a page size
+    other than A4 landscape is a warning)."""
     from reportgen.pdf.check import check_pdf as run_checks
 
-    results = run_checks(file)
+    results = run_checks(file, page)
     for result in results:
-        click.secho(str(result), fg=None if result.ok else "red")
-    failed = sum(not r.ok for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+        click.secho(str(result), fg=None if result.ok else "yellow" if result.warning else "red")
+    failed = sum(r.failed for r in results)
+    warned = sum(not r.ok and r.warning for r in results)
+    click.echo(f"{len(results) - failed - warned} passed, {failed} failed"
+               + (f", {warned} warning{'s' * (warned != 1)}" if warned else ""))
     if failed:
         sys.exit(1)
 

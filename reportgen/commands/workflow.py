@@ -12,7 +12,7 @@ from typing import Any
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import REPORT_FILE, plan_path, update_paths
+from reportgen.data.layout import PLAN_TEXT_FILE, REPORT_FILE, plan_path, update_paths
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -30,8 +30,8 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{display_path(target)} already exists: new-quarter never "
                          "overwrites anything; choose a new directory or remove that one")
+    quarter = _quarter_number(target)
     report = load_report(source)  # carry over from a quarter that checks
-    quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
     files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
@@ -40,10 +40,17 @@ def new_quarter(source: Path, target: Path) -> list[str]:
                                                  _progress_words(report))
     done = []
     plan = plan_path(target)
+    plan_files = set()
     if not plan.exists():
         files[plan] = _plan_text(plan_path(source), year)
         done.append(f"copied {display_path(plan)} from {display_path(plan_path(source))}: "
                     f"update it for {year} (objectives, measures, owners)")
+        plan_files.add(plan)
+        words = plan_path(source).with_name(PLAN_TEXT_FILE)  # the plan document's text
+        if words.is_file() and not plan.with_name(PLAN_TEXT_FILE).exists():
+            files[plan.with_name(PLAN_TEXT_FILE)] = words.read_text(encoding="utf-8-sig")
+            plan_files.add(plan.with_name(PLAN_TEXT_FILE))
+            done.append(f"copied {display_path(words)} too: update the plan's text for {year}")
     target.mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         if not text.startswith("# yaml-language-server"):  # editor completion, as in the sample
@@ -51,15 +58,20 @@ def new_quarter(source: Path, target: Path) -> list[str]:
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(text)
     done.insert(0, f"wrote {display_path(target)}: Quarter {quarter} {year}, "
-                   f"{len(files) - (plan in files)} files from {display_path(source)}")
+                   f"{len(files) - len(plan_files)} files from {display_path(source)}")
     if not same_year:
         done.append("targets were cleared for the new year: fill in each '# to fill'")
     return done
 
 
-def _quarter_number(target: Path, previous: int) -> int:
+def _quarter_number(target: Path) -> int:
+    """Return the quarter a directory is named for (q1 to q4), or stop: a name such as q2x
+    or Q5 would otherwise be a quarter that validate and build cannot place."""
     found = re.fullmatch(r"q([1-4])", target.name)
-    return int(found.group(1)) if found else previous % 4 + 1
+    if found is None:
+        raise UsageError(f"{display_path(target)}: a quarter directory is named q1, q2, q3 "
+                         f"or q4, not '{target.name}'")
+    return int(found.group(1))
 
 
 def _year_of(target: Path, year: str) -> str:
@@ -95,12 +107,14 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
     targets and benchmarks kept within the year."""
     data = read(path).data or {}
     lines = [_header("update", quarter, year, source)]
-    if data.get("objectives"):
-        lines.append("objectives:")
-        for ident in data["objectives"]:
-            lines += [f"  {ident}:",
-                      f"    progress:  {TO_FILL}: {progress_words}",
-                      f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
+    for section in ("objectives", "deliverables"):
+        if data.get(section):
+            lines.append(f"{section}:")
+            for ident in data[section]:
+                lines += [f"  {ident}:",
+                          f"    progress:  {TO_FILL}: {progress_words}",
+                          f"    comment:  {TO_FILL}: write 'comment: |' and the text indented "
+                          "below"]
     if data.get("measures"):
         lines.append("measures:")
         for ident, entry in data["measures"].items():
@@ -156,9 +170,15 @@ def status(report: Report) -> dict[str, Any]:
     for o in report.objectives:
         group = owners.setdefault(o.owner, Owner(o.owner))
         if o.progress.label == AWAITING:
-            group.objectives.append({"id": o.id, "title": o.title})
+            group.objectives.append({"id": o.id, "title": o.title, "kind": o.kind})
         group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
                            for m in o.measures if not m.updated]
+    for outcome in report.outcomes:  # key measures have no owner of their own
+        for m in outcome.key_measures:
+            if not m.updated:
+                owners.setdefault(f"{outcome.name} (key measures)", Owner(
+                    f"{outcome.name} (key measures)")).measures.append(
+                        {"id": m.id, "title": m.title, "objective": ""})
     waiting = [g for g in owners.values() if g.objectives or g.measures]
     objectives = sum(len(g.objectives) for g in waiting)
     measures = sum(len(g.measures) for g in waiting)
@@ -189,7 +209,7 @@ def status_text(found: dict[str, Any]) -> str:
     for group in found["owners"]:
         lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
                       f"{_count(len(group['measures']), 'measure')}"]
-        lines += [f"  objective {x['id']}: {x['title']}" for x in group["objectives"]]
+        lines += [f"  {x['kind']} {x['id']}: {x['title']}" for x in group["objectives"]]
         lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"
                   for x in group["measures"]]
     if found["report_text_placeholders"]:

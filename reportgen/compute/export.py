@@ -33,13 +33,15 @@ def report_data(report: Report) -> dict[str, Any]:
         },
         "objectives": [
             {"id": o.id, "title": o.title, "outcome": o.outcome_id, "owner": o.owner,
-             "expected_completion": o.expected_completion,
+             # a deliverable's is as typed in the plan ("March 2021", "Ongoing")
+             "expected_completion": o.expected_completion or o.completion_text,
              "progress": None if o.progress.label == AWAITING else o.progress.label,
              "comment": o.comment}
             for o in report.objectives
         ],
         "measures": [
-            {"id": m.id, "objective": m.objective_id, "title": m.title, "unit": m.unit,
+            {"id": m.id, "objective": m.objective_id or None,  # None: an outcome's key measure
+             "title": m.title, "unit": m.unit,
              "better": m.better, "reporting": m.reporting, "value": number(m.value),
              "target": number(m.target), "rating": m.rating.label if m.rating else None,
              "benchmark": number(m.benchmark), "benchmark_group": m.benchmark_group or None,

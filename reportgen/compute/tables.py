@@ -11,8 +11,9 @@ import csv
 import io
 from typing import Any
 
+from reportgen.compute import trends
 from reportgen.compute.export import number
-from reportgen.core.model import Report
+from reportgen.core.model import Report, earlier_year
 from reportgen.core.ratings import AWAITING
 
 Row = list[Any]
@@ -24,32 +25,52 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
     """Return the header and rows of the objectives table."""
     names = {o.id: o.name for o in report.outcomes}
     header = ["Outcome", "No.", "Strategic Objective", "Owner", "Expected Completion",
-              "Progress", "Comments"]
-    rows = [[names[o.outcome_id], o.id, o.title, o.owner, o.expected_completion,
-             "" if o.progress.label == AWAITING else o.progress.label, o.comment]
+              "Progress", "Change since last quarter", "Progress last quarter", "Comments"]
+    rows = [[names[o.outcome_id], o.id, o.title, o.owner,
+             o.expected_completion or o.completion_text,
+             "" if o.progress.label == AWAITING else o.progress.label,
+             trends.objective_change(o) or "",
+             o.previous.label if o.previous and o.previous.label != AWAITING else "",
+             o.comment]
             for o in report.objectives]
-    return header, rows
+    return header, _trimmed(rows)
 
 
 def measure_table(report: Report) -> tuple[Row, list[Row]]:
     """Return the header and rows of the measures table, both reporting kinds together."""
     names = {o.id: o.name for o in report.outcomes}
-    outcome_of = {o.id: o.outcome_id for o in report.objectives}
+    # by measure: an outcome's key measures belong to no objective
+    outcome_of = {m.id: o.id for o in report.outcomes for m in o.measures}
     years = report.history_years
     header = ["Outcome", "Strategic Objective", "Measure id", "Measure", "Reporting",
               "Reporting Frequency", "Unit", "Better", *years, "Latest", "Target",
-              "Performance", "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
+              "Performance", "Change since last quarter", "Performance last quarter",
+              f"Direction of travel (vs same quarter {earlier_year(report.year, 1)})",
+              "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
               "Floor", "Rule's rating", "Published rating", "Rating reason"]
-    rows = [[names[outcome_of[m.objective_id]], m.objective_id, m.id, m.title, m.reporting,
+    rows = [[names[outcome_of[m.id]], m.objective_id, m.id, m.title, m.reporting,
              m.frequency, m.unit, m.better, *(number(m.history.get(y)) for y in years),
              number(m.value), number(m.target),
              m.rating.label if m.rating else (m.not_rated or ""),
+             trends.measure_change(m, report) or "",
+             m.previous_rating.label if m.previous_rating else "",
+             _direction(trends.direction(m, report)),
              number(m.benchmark), m.benchmark_group, m.as_at.isoformat() if m.as_at else "",
              m.no_data or "", m.note or "", number(m.floor),
              m.rule_rating.label if m.rule_rating else "", m.published or "",
              m.rating_reason or ""]
             for m in report.measures]
-    return header, rows
+    return header, _trimmed(rows)
+
+
+def _direction(found: trends.Direction | None) -> str:
+    return found.word if found else ""
+
+
+def _trimmed(rows: list[Row]) -> list[Row]:
+    """Return the rows with text stripped: a YAML block comment (`|`) ends with a newline
+    that a spreadsheet would show as an empty line in the cell."""
+    return [[v.strip() if isinstance(v, str) else v for v in row] for row in rows]
 
 
 def _defused(value: Any) -> Any:
@@ -60,9 +81,12 @@ def _defused(value: Any) -> Any:
     return value
 
 
-def to_csv(header: Row, rows: list[Row]) -> str:
-    """Return a table as CSV text (UTF-8, no byte-order mark), empty cells for none."""
+def to_csv(header: Row, rows: list[Row], *, excel: bool = False) -> str:
+    """Return a table as CSV text, empty cells for none. `excel` starts it with a byte-order
+    mark, without which Excel reads UTF-8 as Windows-1252 and shows "£" as "Â£"."""
     out = io.StringIO()
+    if excel:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([["" if v is None else _defused(v) for v in row] for row in rows])

@@ -52,6 +52,7 @@ class Measure:
     # where each typed-in history value is: file, line, column
     history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     previous_rating: Rating | None = None  # the rating in the previous quarter, if any
+    plan_target: Quantity | None = None  # the target the plan document prints, if set
     floor: Quantity | None = None  # thresholds rule: given, or the target less a tolerance
     tolerance: Quantity | None = None
     published: str | None = None  # the council's own rating word, as typed (`rating:`)
@@ -89,10 +90,14 @@ class Objective:
     measures: list[Measure] = field(default_factory=list)
     source: str | None = None
     previous: Progress | None = None  # the progress in the previous quarter, if entered
+    kind: str = "objective"  # or "deliverable": one of an outcome's deliverables
+    completion_text: str = ""  # a deliverable's expected completion as typed: "Ongoing"
 
     @property
     def completion_label(self) -> str:
         """Return the expected completion as printed: "Apr 2027"."""
+        if self.kind == "deliverable":  # free text: "March 2021", "Ongoing", "Tbc"
+            return self.completion_text
         year, month = self.expected_completion.split("-")
         return f"{MONTHS[int(month) - 1]} {year}"
 
@@ -102,7 +107,8 @@ class Outcome:
     id: str
     name: str
     title: str  # "" when the outcome has one name
-    objectives: list[Objective]
+    objectives: list[Objective]  # strategic objectives, then deliverables
+    key_measures: list[Measure] = field(default_factory=list)  # the outcome's, not an objective's
 
     @property
     def heading(self) -> str:
@@ -111,7 +117,7 @@ class Outcome:
 
     @property
     def measures(self) -> list[Measure]:
-        return [m for o in self.objectives for m in o.measures]
+        return [m for o in self.objectives for m in o.measures] + self.key_measures
 
     def measures_reported(self, reporting: str) -> list[Measure]:
         return [m for m in self.measures if m.reporting == reporting]

@@ -61,7 +61,7 @@ def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
         update, _ = validate(doc, UpdateFile)
         if not isinstance(update, UpdateFile):
             continue
-        for ident, entry in update.objectives.items():
+        for ident, entry in (*update.objectives.items(), *update.deliverables.items()):
             if entry.progress:
                 progress.setdefault(ident, entry.progress)
         for ident, m in update.measures.items():

@@ -12,7 +12,15 @@ from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_ye
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
 from reportgen.data.profile import profile_from, progress_scheme
-from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
+from reportgen.data.schema import (
+    MeasureSpec,
+    MeasureUpdate,
+    PlanFile,
+    ReportFile,
+    Shape,
+    UpdateFile,
+    validate,
+)
 from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
@@ -26,10 +34,11 @@ def load_quarter(quarter_dir: Path) -> Report:
         raise UsageError(f"{display_path(quarter_dir)} is not a quarter directory: it has no "
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
-    plan = _read(plan_path(quarter_dir), PlanFile, problems)
+    plan = read_checked(plan_path(quarter_dir), PlanFile, problems)
     plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
-    report = _read(quarter_dir / REPORT_FILE, ReportFile, problems)
-    updates = [u for p in update_paths(quarter_dir) if (u := _read(p, UpdateFile, problems))]
+    report = read_checked(quarter_dir / REPORT_FILE, ReportFile, problems)
+    updates = [u for p in update_paths(quarter_dir)
+               if (u := read_checked(p, UpdateFile, problems))]
     if plan is None or report is None or not plan_ok:
         raise DataError(problems)
     result = _assemble(quarter_dir, plan, report, updates, problems)
@@ -40,7 +49,8 @@ def load_quarter(quarter_dir: Path) -> Report:
     return result
 
 
-def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | None:
+def read_checked(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | None:
+    """Read and check one data file as `shape`, adding its problems; None when unusable."""
     if not path.is_file():
         problems.append(Problem(display_path(path), 1, 1, "", f"{path.name} is missing"))
         return None
@@ -61,21 +71,25 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     plan_doc, spec = plan
     report_doc, text = report
     levels = progress_scheme(plan_doc, spec, problems)
-    outcomes = _outcomes(plan_doc, spec, levels, problems)
-    objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
+    outcomes = outcomes_of(plan_doc, spec, levels, problems)
+    everything = {o.id: o for outcome in outcomes for o in outcome.objectives}
+    objectives = {i: o for i, o in everything.items() if o.kind == "objective"}
+    deliverables = {i: o for i, o in everything.items() if o.kind == "deliverable"}
     measures: dict[str, Measure] = {}
-    for m in (m for o in objectives.values() for m in o.measures):
+    for m in (m for outcome in outcomes for m in outcome.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
         _apply_objectives(doc, update, objectives, levels, problems)
+        _apply_objectives(doc, update, deliverables, levels, problems, "deliverables")
         _apply_measures(doc, update, measures, spec.year, problems)
+    problems += _unreported(plan_doc, spec, deliverables)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes}:
             problems.append(report_doc.problem(
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     scheme = _scheme(plan_doc, spec, problems)
-    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures,
+    quarters = history.fill(quarter_dir, spec.year, text.quarter, everything, measures,
                             problems, levels)
     profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
@@ -84,9 +98,11 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                   quarters=quarters, progress_scheme=levels, profile=profile, words=words)
 
 
-def _outcomes(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
-              problems: list[Problem]) -> list[Outcome]:
-    """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
+def outcomes_of(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+                problems: list[Problem]) -> list[Outcome]:
+    """Build outcomes, objectives, deliverables and measures from the plan, reporting
+    duplicate ids. A deliverable is an Objective of kind "deliverable", so the quarterly
+    report rates and counts it like one."""
     seen: dict[str, str] = {}
 
     def unique(kind: str, ident: str, key: Key) -> None:
@@ -96,38 +112,54 @@ def _outcomes(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
                                              f"{seen[ident]}): ids must be unique"))
         seen.setdefault(ident, f"line {here[0]}")
 
+    def measure(m: MeasureSpec, objective_id: str, key: Key) -> Measure:
+        unique("measure", m.id, (*key, "id"))
+        found = Measure(m.id, m.title, m.unit, m.better, m.reporting, m.frequency,
+                        objective_id, m.benchmark_group or "")
+        if m.tolerance is not None:
+            found.tolerance = _tolerance(doc, (*key, "tolerance"), m.tolerance, m.unit, problems)
+        if m.plan_target is not None:
+            try:
+                found.plan_target = numbers.parse(m.plan_target, m.unit)
+            except ValueError as exc:
+                problems.append(doc.problem((*key, "plan_target"), str(exc)))
+        return found
+
     outcomes = []
     for i, o in enumerate(spec.outcomes):
-        unique("outcome", o.id, ("outcomes", i, "id"))
+        at = ("outcomes", i)
+        unique("outcome", o.id, (*at, "id"))
         objectives = []
         for j, obj in enumerate(o.objectives):
-            unique("objective", obj.id, ("outcomes", i, "objectives", j, "id"))
-            measures = []
-            for k, m in enumerate(obj.measures):
-                unique("measure", m.id, ("outcomes", i, "objectives", j, "measures", k, "id"))
-                measure = Measure(m.id, m.title, m.unit, m.better, m.reporting,
-                                  m.frequency, obj.id, m.benchmark_group or "")
-                if m.tolerance is not None:
-                    at = ("outcomes", i, "objectives", j, "measures", k, "tolerance")
-                    measure.tolerance = _tolerance(doc, at, m.tolerance, m.unit, problems)
-                measures.append(measure)
+            unique("objective", obj.id, (*at, "objectives", j, "id"))
+            measures = [measure(m, obj.id, (*at, "objectives", j, "measures", k))
+                        for k, m in enumerate(obj.measures)]
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
                                         o.id, levels.awaiting, measures=measures))
-        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives))
+        for j, d in enumerate(o.deliverables):
+            unique("deliverable", d.id, (*at, "deliverables", j, "id"))
+            objectives.append(Objective(d.id, d.title, "", d.department or "(no department)",
+                                        o.id, levels.awaiting, kind="deliverable",
+                                        completion_text=d.expected_completion or ""))
+        key_measures = [measure(m, "", (*at, "measures", k)) for k, m in enumerate(o.measures)]
+        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives, key_measures))
     return outcomes
 
 
 def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
-           problems: list[Problem]) -> Any:
+           problems: list[Problem], unknown: str = "error") -> Any:
     """Return the plan item an update names, marking it updated by this file; None (with a
-    problem) when the plan has no such item or another file already updated it."""
+    problem of severity `unknown`) when the plan has no such item, or (with an error) when
+    another file already updated it."""
     noun = section.removesuffix("s")
     key = (section, ident)
     item = items.get(ident)
     if item is None:
         article = "an" if noun[0] in "aeiou" else "a"
+        ignored = " (this update is left out of the report)" if unknown != "error" else ""
         problems.append(doc.problem(key, f"'{ident}' is not {article} {noun} in plan.yaml"
-                                         f"{did_you_mean(ident, items)}", at_key=True))
+                                         f"{ignored}{did_you_mean(ident, items)}",
+                                    at_key=True, severity=unknown))
         return None
     if item.source:
         problems.append(doc.problem(key, f"{ident} is also updated in {item.source}: "
@@ -138,17 +170,44 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      levels: ratings.ProgressScheme, problems: list[Problem]) -> None:
+                      levels: ratings.ProgressScheme, problems: list[Problem],
+                      section: str = "objectives") -> None:
+    """Give objectives (or, with section "deliverables", deliverables) their progress. An
+    update for a deliverable the plan does not have is a warning, not an error: plans drop
+    deliverables between refreshes."""
     words = [p.label for p in levels.ranked]
-    for ident, entry in update.objectives.items():
-        if objective := _claim(doc, "objectives", ident, objectives, problems):
+    unknown = "warning" if section == "deliverables" else "error"
+    entries = update.deliverables if section == "deliverables" else update.objectives
+    for ident, entry in entries.items():
+        if objective := _claim(doc, section, ident, objectives, problems, unknown):
             if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
                 objective.progress = level
             elif entry.progress:
                 problems.append(doc.problem(
-                    ("objectives", ident, "progress"), f"'{entry.progress}' is not one of: "
+                    (section, ident, "progress"), f"'{entry.progress}' is not one of: "
                     f"{', '.join(words[:-1])} or {words[-1]}"))
             objective.comment = entry.comment or ""
+
+
+def _unreported(doc: Document, spec: PlanFile,
+                deliverables: dict[str, Objective]) -> list[Problem]:
+    """Warn, at plan.yaml, about each deliverable that no update file of the quarter names."""
+    problems = []
+    for i, outcome in enumerate(spec.outcomes):
+        for j, d in enumerate(outcome.deliverables):
+            found = deliverables.get(d.id)
+            if found is not None and found.source is None and found.id == d.id:
+                problems.append(doc.problem(
+                    ("outcomes", i, "deliverables", j, "id"),
+                    f"deliverable {d.id} ('{_short(d.title)}') is in the plan but no update "
+                    "file of this quarter mentions it: add it under 'deliverables:' in the "
+                    f"file of {d.department or 'the service that leads it'}",
+                    severity="warning"))
+    return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],

@@ -92,6 +92,7 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+Stage = Literal["Not started", "In progress", "Completed", "On hold"]
 Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
                                     "is not a condition; write e.g. \"> 5\" or \">= -2\" "
                                     "(rule: relative), or target or floor (rule: thresholds)"),
@@ -122,11 +123,14 @@ class MeasureSpec(Shape):
     better: Literal["higher", "lower"] = Field(description="Which way is better.")
     reporting: Literal["quarterly", "annual"] = Field(
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
-    frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
+    frequency: Text = Field("", description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
     tolerance: NumberText | None = Field(
         None, description="Rule thresholds: how far worse than its target, in its unit, the "
                           "measure's floor is (an update's floor or tolerance wins).")
+    plan_target: NumberText | None = Field(
+        None, description="The target the plan document prints, in the measure's unit (the "
+                          "quarterly target comes from the update files).")
 
 
 class ObjectiveSpec(Shape):
@@ -143,15 +147,60 @@ class ObjectiveSpec(Shape):
                                         description="The objective's performance measures.")
 
 
+class PartSpec(Shape):
+    """A part of a deliverable, printed as a row under it in the delivery plan table."""
+
+    title: Text = Field(description="The part, e.g. Highways review.")
+    department: Text | None = Field(None, description="Who leads it, e.g. ETE.")
+    start: Text | None = Field(None, description="Start or expected start, as printed: "
+                                                 "April 2019, Ongoing, Started.")
+    expected_completion: Text | None = Field(
+        None, description="Expected completion, as printed: March 2021, Ongoing, Tbc.")
+    stage: Stage | None = Field(None, description="Not started, In progress, Completed or "
+                                                  "On hold.")
+
+
+class DeliverableSpec(PartSpec):
+    """A deliverable of a priority: in the plan document, its delivery plan and the
+    quarterly updates (under `deliverables:`, by id)."""
+
+    id: Id = Field(description="Deliverable id, unique in the plan, e.g. VFM-01.")
+    horizon: Literal["next-year", "four-years"] = Field(
+        description="next-year: 'In the next year we will have'; four-years: 'In four years "
+                    "we will have'.")
+    summary: Text | None = Field(
+        None, description="The wording on the priority's page, where it differs from the "
+                          "title (the title is the delivery plan's wording).")
+    priority_page: bool = Field(
+        True, description="false: in the delivery plan table only, not listed on the "
+                          "priority's page.")
+    parts: list[PartSpec] = Field(default_factory=list,
+                                  description="Rows printed under it in the delivery plan.")
+
+    @property
+    def in_delivery_plan(self) -> bool:
+        """Whether the delivery plan table has a row for it: it has any of its columns."""
+        return any((self.department, self.start, self.expected_completion, self.stage,
+                    self.parts))
+
+
 class OutcomeSpec(Shape):
-    """An outcome of the plan, with its objectives."""
+    """An outcome (or priority) of the plan, with its objectives, deliverables and key
+    measures."""
 
     id: MeasureId = Field(description="Short id used by report.yaml, e.g. people.")
     name: Text = Field(description="Short name, e.g. People; the whole heading when there "
                                    "is no title.")
     title: Text | None = Field(None, description="The outcome statement, printed after the "
                                                  "name: 'People: Empowered communities ...'.")
-    objectives: list[ObjectiveSpec] = Field(description="The outcome's strategic objectives.")
+    objectives: list[ObjectiveSpec] = Field(
+        default_factory=list, description="The outcome's strategic objectives.")
+    deliverables: list[DeliverableSpec] = Field(
+        default_factory=list, description="What the council will have done: in the next year "
+                                          "and in four years, with the delivery plan columns.")
+    measures: list[MeasureSpec] = Field(
+        default_factory=list, description="Key measures of the outcome as a whole, not of one "
+                                          "objective.")
 
 
 class BandSpec(Shape):
@@ -299,6 +348,45 @@ class PlanFile(Shape):
                                                          "words (docs/profile.md).")
 
 
+class SectionSpec(Shape):
+    """A text section of the plan document: a heading and Markdown."""
+
+    title: Text = Field(description="The section's heading, e.g. Foreword.")
+    text: Text = Field(description="The section's text (Markdown).")
+    new_page: bool = Field(True, description="false: follow the section before on its page "
+                                             "(Ambition, Values and Outcomes share one).")
+
+
+class DeliveryPlanSpec(Shape):
+    """The delivery plan table's heading, introduction and key."""
+
+    title: Text = Field("Delivery Plan", description="Its heading, e.g. Delivery Plan 2019-21.")
+    introduction: str = Field("", description="Printed above the tables (Markdown).")
+    departments: dict[str, Text] = Field(
+        default_factory=dict, description="The key: each abbreviation used in the Dept "
+                                          "column and what it stands for.")
+
+
+class PlanTextFile(Shape):
+    """plan-text.yaml (beside plan.yaml): the plan document's own text."""
+
+    title: Text | None = Field(None, description="The cover title; the plan's name if left out.")
+    subtitle: Text | None = Field(None, description="Under the cover title, e.g. Refresh "
+                                                    "2020/21.")
+    before: list[SectionSpec] = Field(
+        default_factory=list, description="Sections before the priorities: foreword, "
+                                          "ambition, values, budget...")
+    measures_heading: Text = Field("Measuring impact",
+                                   description="The heading of the key measures section.")
+    measures_introduction: str = Field(
+        "", description="Printed above the key measures (Markdown).")
+    after: list[SectionSpec] = Field(
+        default_factory=list, description="Sections after the key measures, e.g. Have your "
+                                          "say.")
+    delivery_plan: DeliveryPlanSpec | None = Field(
+        None, description="The delivery plan table's heading, introduction and key.")
+
+
 class ReportFile(Shape):
     """report.yaml: the quarter's report text."""
 
@@ -358,6 +446,9 @@ class UpdateFile(Shape):
     measures: dict[str, MeasureUpdate] = Field(
         default_factory=dict, description="Per measure id from plan.yaml (e.g. foster-carers): "
                                           "value, target, history, benchmark.")
+    deliverables: dict[str, ObjectiveUpdate] = Field(
+        default_factory=dict, description="Per deliverable id from plan.yaml (e.g. VFM-01): "
+                                          "progress and comment.")
 
 
 S = TypeVar("S", bound=Shape)
@@ -475,7 +566,7 @@ def json_schema() -> dict[str, Any]:
     """Return one JSON Schema covering plan.yaml, report.yaml and update files."""
     defs: dict[str, Any] = {}
     branches = []
-    for model in (PlanFile, ReportFile, UpdateFile):
+    for model in (PlanFile, PlanTextFile, ReportFile, UpdateFile):
         schema = model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(schema.pop("$defs", {}))
         defs[model.__name__] = schema
@@ -484,7 +575,8 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "reportgen data file",
-        "description": "plan.yaml, a quarter's report.yaml, or an update file.",
+        "description": "plan.yaml, plan-text.yaml, a quarter's report.yaml, or an update "
+                       "file.",
         "anyOf": branches,
         "$defs": defs,
     }

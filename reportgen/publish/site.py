@@ -199,11 +199,14 @@ def index_page(entries: list[Entry], settings: Settings) -> str:
     councils: dict[str, dict[str, list[Entry]]] = {}
     for entry in newest_first(entries):
         councils.setdefault(entry.council, {}).setdefault(entry.year, []).append(entry)
-    css = inline_urls(stylesheet(settings.templates), style_base(settings.templates),
-                      style_roots(settings.templates))
+    replace = settings.branding.replace_stylesheet
+    base = style_base(settings.templates, replace=replace)
+    roots = style_roots(settings.templates) + settings.branding.roots()
+    css = inline_urls(stylesheet(settings.templates, replace=replace), base, roots)
+    brand = inline_urls(settings.css(), base, roots)
     template = environment(settings.templates).get_template("site.html")
     return template.render(councils=councils, size=human_size,
-                           css=Markup(css + settings.css()))  # noqa: S704 - our files, checked settings
+                           css=Markup(css + brand))  # noqa: S704 - our files, checked settings
 
 
 def human_size(size: int) -> str:

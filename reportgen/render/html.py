@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,12 @@ from markupsafe import Markup, escape
 
 from reportgen.charts.spec import Chart, alt_text
 from reportgen.compute import layout, summary, trends
+from reportgen.core.errors import display_path
 from reportgen.core.model import Report
+from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.resources import STYLES, TEMPLATES
 from reportgen.core.words import PLACEHOLDER, Words
+from reportgen.data.settings import absolute_urls
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
@@ -50,11 +54,14 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     templates = override / "templates" if override is not None else None
     listing = (tuple(sorted(p.name for p in templates.iterdir()))
                if templates is not None and templates.is_dir() else ())
-    return _environment(override, listing)
+    # one per thread too: render_html installs the report's language into the environment,
+    # and publish renders two quarters (perhaps in two languages) at once
+    return _environment(override, listing, threading.get_ident())
 
 
-@functools.lru_cache(maxsize=8)
-def _environment(override: Path | None, _listing: tuple[str, ...]) -> jinja2.Environment:
+@functools.lru_cache(maxsize=16)
+def _environment(override: Path | None, _listing: tuple[str, ...],
+                 _thread: int) -> jinja2.Environment:
     packaged = jinja2.FileSystemLoader(TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
     if override is not None and (override / "templates").is_dir():
@@ -68,12 +75,18 @@ def _environment(override: Path | None, _listing: tuple[str, ...]) -> jinja2.Env
     return env
 
 
-def stylesheet(override: Path | None = None, name: str = "report.css") -> str:
-    """Return the stylesheet text: the council's override if it has one, else ours."""
-    for directory in ([override / "styles"] if override else []) + [STYLES]:
-        if (directory / name).is_file():
-            return (directory / name).read_text(encoding="utf-8")
-    raise FileNotFoundError(name)
+def stylesheet(override: Path | None = None, name: str = "report.css",
+               replace: bool = False) -> str:
+    """Return the stylesheet text: ours, then the theme's own if it has one, so it changes
+    only what it names; with `replace`, the theme's alone (it must then do everything)."""
+    ours = (STYLES / name).read_text(encoding="utf-8")
+    theirs = override / "styles" / name if override else None
+    if theirs is None or not theirs.is_file():
+        return ours
+    text = theirs.read_text(encoding="utf-8-sig")
+    if replace:
+        return text
+    return f"{ours}\n/* {display_path(theirs)} */\n{absolute_urls(text, theirs.parent)}"
 
 
 def style_roots(override: Path | None) -> list[Path]:
@@ -81,9 +94,10 @@ def style_roots(override: Path | None) -> list[Path]:
     return [STYLES] + ([override / "styles"] if override else [])
 
 
-def style_base(override: Path | None) -> Path:
-    """Return the directory that relative URLs in the stylesheet resolve against."""
-    if override and (override / "styles" / "report.css").is_file():
+def style_base(override: Path | None, name: str = "report.css", replace: bool = False) -> Path:
+    """Return the directory that relative URLs in the stylesheet resolve against: ours,
+    unless the theme's stylesheet replaces ours."""
+    if replace and override and (override / "styles" / name).is_file():
         return override / "styles"
     return STYLES
 
@@ -166,15 +180,30 @@ def _css_string(text: str) -> str:
 
 def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
                 *, css: str, draft: str | None = None, override: Path | None = None,
-                extra: dict[str, Any] | None = None) -> str:
-    """Return the whole report as one HTML document."""
+                extra: dict[str, Any] | None = None, brand_css: str | None = None) -> str:
+    """Return the whole report as one HTML document; `brand_css` in place of the report's
+    own (the HTML outputs pass it with its files inlined)."""
     env = environment(override)
     install_words(env, report.words)
     template = env.get_template("report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
+    brand = report.brand_css if brand_css is None else brand_css
     return template.render(
         report=report, charts=charts, chart_src=chart_src,
-        css=Markup(css + report.brand_css + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
+        css=Markup(css + brand + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
         draft=draft, summary=summary, alt_text=alt_text,
         progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
         trend_ids=trend_ids, yearly=trends, **(extra or {}))
+
+
+UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",
+              "number": "Rate or ratio"}
+
+
+def render_plan_html(plan: PlanDocument, *, css: str, draft: str | None = None,
+                     override: Path | None = None) -> str:
+    """Return the plan document (plan.html) as one HTML document."""
+    template = environment(override).get_template("plan.html")
+    return template.render(
+        plan=plan, css=Markup(css + plan.brand_css),  # noqa: S704 - our files, checked settings
+        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS)

@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("reportgen.render.inline")
 
@@ -43,16 +44,20 @@ _ABSOLUTE = re.compile(r"(?i)^[a-z][a-z0-9+.-]*:")
 
 
 def inline_urls(css: str, base: Path, roots: list[Path]) -> str:
-    """Return the stylesheet with each relative url() that names a file under `roots` made a
-    data: URI. Anything else relative (a missing file, ../ out of the styles) becomes
-    `none`, so the page never asks the server for it; absolute URLs are left as written."""
+    """Return the stylesheet with each relative or file: url() that names a file under
+    `roots` made a data: URI. Any other such url() (a missing file, ../ out of the styles)
+    becomes `none`, so the page never asks the server for it; http(s) and data: URLs are
+    left as written."""
     allowed = [root.resolve() for root in roots]
 
     def swap(match: re.Match[str]) -> str:
         target = match[2]
-        if _ABSOLUTE.match(target) or target.startswith("#"):
+        if target.lower().startswith("file:"):  # a council stylesheet's, made absolute
+            path = Path(unquote(urlsplit(target).path)).resolve()
+        elif _ABSOLUTE.match(target) or target.startswith("#"):
             return match[0]
-        path = (base / target.split("?", 1)[0].split("#", 1)[0]).resolve()
+        else:
+            path = (base / target.split("?", 1)[0].split("#", 1)[0]).resolve()
         if not any(path.is_relative_to(root) for root in allowed) or not path.is_file():
             log.warning("stylesheet url(%s) left out of the HTML: not a file in the styles",
                         target)
