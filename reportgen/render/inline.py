@@ -99,9 +99,9 @@ def web_font(data: bytes) -> tuple[str, bytes]:
 
 
 def _font_cache() -> Path:
-    """Return where web fonts are cached: beside the chart cache (charts/store.py)."""
-    if os.environ.get("REPORTGEN_CACHE_DIR"):
-        return Path(os.environ["REPORTGEN_CACHE_DIR"]) / "fonts"
+    """Return where web fonts are cached: the user's cache directory, beside the default
+    chart cache. Not under $REPORTGEN_CACHE_DIR, which is the chart cache alone (and which
+    `--no-cache` promises not to touch); a subset depends only on the font file."""
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "reportgen" / "fonts"
 
