@@ -13,13 +13,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# What a build may leave in the tree it builds from; never copied, never shared.
+NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "node_modules", "output", "build",
+                                    "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis",
+                                    "tests")
+
+
+def source(into: Path) -> Path:
+    """Return a private copy of the source tree: setuptools writes build/ and *.egg-info into
+    the tree it builds, so two test processes building the checkout at once would collide."""
+    copy = into / "source"
+    shutil.copytree(ROOT, copy, ignore=NOT_SOURCE, symlinks=True)
+    return copy
 
 
 @pytest.fixture(scope="module")
 def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(out), str(ROOT)], check=True)
+                    "-w", str(out), str(source(out))], check=True)
     [built] = out.glob("reportgen-*.whl")
     return built
 
@@ -87,8 +99,8 @@ def test_a_plain_install_works_from_any_directory(wheel_file: Path, wheel: set[s
 
 def test_building_the_wheel_prints_no_packaging_warnings(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps",
-                           "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True,
-                          check=True)
+                           "-w", str(tmp_path), str(source(tmp_path))], capture_output=True,
+                          text=True, check=True)
     found = [line for line in done.stdout.splitlines() + done.stderr.splitlines()
              if ("warn" in line.lower() or "deprecat" in line.lower())
              and "byte-compiling is disabled" not in line]

@@ -360,9 +360,11 @@ def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Write files into this directory instead of printing: NAME.json, "
-                   "NAME-objectives.csv and NAME-measures.csv, or NAME.xlsx, where NAME is "
-                   "council-year-quarter.")
-@click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
+                   "NAME-objectives.csv and NAME-measures.csv (and NAME-milestones.csv, "
+                   "NAME-projects.csv, NAME-risks.csv where the plan has them), or NAME.xlsx, "
+                   "where NAME is council-year-quarter.")
+@click.option("--table", type=click.Choice(["measures", "objectives", "milestones", "projects",
+                                           "risks"]), default="measures",
               show_default=True, help="Which table csv prints when there is no --output.")
 @click.option("--excel", is_flag=True,
               help="CSV for Excel: UTF-8 with a byte-order mark, so £ and accents show right.")
@@ -383,8 +385,7 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
         if fmt == "json":
             click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
         else:
-            pick = tables.measure_table if table == "measures" else tables.objective_table
-            click.echo(tables.to_csv(*pick(report), excel=excel), nl=False)
+            click.echo(tables.to_csv(*tables.TABLES[table](report), excel=excel), nl=False)
         return
     stem = output / output_stem(report)
     files = {
@@ -393,8 +394,7 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
         # named for the quarter, so a second quarter's export does not overwrite the first
         "csv": lambda: {output / f"{stem.name}-{name}.csv":
                         tables.to_csv(*pick(report), excel=excel).encode("utf-8")
-                        for name, pick in (("objectives", tables.objective_table),
-                                           ("measures", tables.measure_table))},
+                        for name, pick in tables.tables_of(report).items()},
         "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
     }[fmt]()
     write_all(files)

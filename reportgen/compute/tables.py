@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from reportgen.compute import trends
 from reportgen.compute.export import number
+from reportgen.core.items import Status
 from reportgen.core.model import Report, earlier_year
 from reportgen.core.ratings import AWAITING
 
@@ -73,6 +75,56 @@ def _trimmed(rows: list[Row]) -> list[Row]:
     return [[v.strip() if isinstance(v, str) else v for v in row] for row in rows]
 
 
+def milestone_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the milestones table: status now and before."""
+    names = {o.id: o.name for o in report.outcomes}
+    header = ["Theme", "Milestone id", "Milestone", "Owner", "Status",
+              f"Status {report.items.before_label or 'before'}", "Comments"]
+    rows = [[names[m.outcome_id], m.id, m.title, m.owner, _label(m.status),
+             _label(m.previous), m.comment] for m in report.items.milestones]
+    return header, rows
+
+
+def project_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the priority projects table."""
+    names = {o.id: o.name for o in report.outcomes}
+    scheme = report.items.schemes.get("projects")
+    header = ["Theme", "Project id", "Project", "Owner", "Stage", "Status",
+              f"Status {report.items.before_label or 'before'}", "Closed", "Comments"]
+    rows = [[names[p.outcome_id], p.id, p.title, p.owner, p.stage, _label(p.status),
+             _label(p.previous) or (scheme.new if scheme and p.previous_known else ""),
+             p.closed, p.comment] for p in report.items.projects]
+    return header, rows
+
+
+def risk_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the strategic risk register."""
+    names = {o.id: o.name for o in report.outcomes}
+    header = ["Theme", "Risk id", "Risk", "Owner", "Type", "Impact", "Likelihood", "Score",
+              "Target score", f"Score {report.items.before_label or 'before'}", "Change",
+              "Closed", "Comments"]
+    rows = [[names[r.outcome_id], r.id, r.title, r.owner, r.kind, r.impact, r.likelihood,
+             r.score, r.target_score, r.previous_score, r.change or "", r.closed, r.comment]
+            for r in report.items.risks]
+    return header, rows
+
+
+def _label(status: Status | None) -> str:
+    return status.label if status else ""
+
+
+# Every table `export` writes, by name; the item tables only where the plan has items.
+TABLES: dict[str, Callable[[Report], tuple[Row, list[Row]]]] = {
+    "objectives": objective_table, "measures": measure_table, "milestones": milestone_table,
+    "projects": project_table, "risks": risk_table}
+
+
+def tables_of(report: Report) -> dict[str, Callable[[Report], tuple[Row, list[Row]]]]:
+    """Return the tables a report has: objectives and measures, and its item kinds."""
+    return {name: pick for name, pick in TABLES.items()
+            if name in ("objectives", "measures") or getattr(report.items, name)}
+
+
 def _defused(value: Any) -> Any:
     """Return text that a spreadsheet would run as a formula with a leading apostrophe."""
     if isinstance(value, str) and (value.startswith(FORMULA_START) or
@@ -103,8 +155,8 @@ def to_xlsx(report: Report) -> bytes:
     decimals = {m.id: max((q.decimals for q in (m.value, m.target, m.benchmark, m.floor,
                                                  *m.history.values()) if q), default=0)
                 for m in report.measures}
-    for title, (header, rows) in (("Objectives", objective_table(report)),
-                                  ("Measures", measure_table(report))):
+    for title, (header, rows) in ((name.capitalize(), pick(report))
+                                  for name, pick in tables_of(report).items()):
         sheet = book.create_sheet(title)
         sheet.append(header)
         for cell in sheet[1]:
@@ -121,8 +173,8 @@ def to_xlsx(report: Report) -> bytes:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         for column, header_text in zip(sheet.columns, header, strict=True):
-            width = 60 if header_text in ("Comments", "Note", "Measure",
-                                          "Strategic Objective") else 16
+            width = 60 if header_text in ("Comments", "Note", "Measure", "Milestone",
+                                          "Project", "Risk", "Strategic Objective") else 16
             sheet.column_dimensions[column[0].column_letter].width = width
     out = io.BytesIO()
     book.save(out)

@@ -35,3 +35,13 @@ def quarters_in(directory: Path) -> list[Path]:
 def same_quarter(quarter_dir: Path, year: str, back: int) -> Path:
     """Return the same quarter `back` years earlier: .../2024-25/q1 for .../2025-26/q1."""
     return quarter_dir.parent.parent / earlier_year(year, back) / quarter_dir.name
+
+
+def previous_quarter(quarter_dir: Path, year: str, quarter: int) -> tuple[Path, str, int]:
+    """Return the quarter before, with its plan year and number: q2 for q3, and for q1 last
+    year's q4 (.../2024-25/q4 for .../2025-26/q1), so a status can be compared across the
+    turn of the plan year."""
+    if quarter > 1:
+        return quarter_dir.parent / f"q{quarter - 1}", year, quarter - 1
+    last = earlier_year(year, 1)
+    return quarter_dir.parent.parent / last / "q4", last, 4

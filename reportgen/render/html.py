@@ -17,7 +17,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from reportgen.charts.spec import Chart, alt_text
-from reportgen.compute import layout, summary, trends
+from reportgen.compute import items, layout, summary, trends
 from reportgen.core.errors import display_path
 from reportgen.core.model import Report
 from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
@@ -185,7 +185,7 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
     own (the HTML outputs pass it with its files inlined)."""
     env = environment(override)
     install_words(env, report.words)
-    template = env.get_template("report.html")
+    template = env.get_template("themes.html" if report.layout == "themes" else "report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
     brand = report.brand_css if brand_css is None else brand_css
     return template.render(
@@ -193,7 +193,7 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
         css=Markup(css + brand + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
         draft=draft, summary=summary, alt_text=alt_text,
         progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
-        trend_ids=trend_ids, yearly=trends, **(extra or {}))
+        trend_ids=trend_ids, yearly=trends, items=items, **(extra or {}))
 
 
 UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",
