@@ -85,9 +85,10 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """Two sites side by side: the Derbyshire sample (one quarter, index at a/), and
+    """Three sites side by side: the Derbyshire sample (one quarter, index at a/),
     Exampleshire's fourth quarter alone (the year in view: trend tables, bar charts,
-    direction of travel) at b/."""
+    direction of travel) at b/, and Derby City's (report 004: cross-tables, projects,
+    the risk register) at c/."""
     data = tmp_path_factory.mktemp("data")
     shutil.copytree(ROOT / "data" / "derbyshire" / "2025-26",  # one quarter: quick
                     data / "derbyshire" / "2025-26")
@@ -96,13 +97,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert [(e.council, e.quarter) for e in result.entries] == [("Derbyshire County Council", 1)]
     result = publish(ROOT / "data" / "exampleshire" / "2025-26" / "q4", out / "b")
     assert [(e.council, e.quarter) for e in result.entries] == [("Exampleshire County Council", 4)]
+    result = publish(ROOT / "data" / "derby-city" / "2023-24" / "q1", out / "c")  # report 004
+    assert [(e.council, e.quarter) for e in result.entries] == [("Derby City Council", 1)]
     served = Site(out)
     yield served
     served.close()
 
 
 PAGES = ["a/index.html", "a/derbyshire-county-council/2025-26/q1/",
-         "b/exampleshire-county-council/2025-26/q4/"]
+         "b/exampleshire-county-council/2025-26/q4/", "c/derby-city-council/2023-24/q1/"]
 
 
 @pytest.fixture(scope="module")
