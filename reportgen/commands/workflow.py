@@ -12,6 +12,7 @@ from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
 from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.safefile import data_root, read_bytes
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
@@ -84,7 +85,7 @@ def _header(kind: str, quarter: int, year: str, source: Path) -> str:
 def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool) -> str:
     """Return an update file with the same ids: progress, comments and values to fill,
     targets and benchmarks kept within the year."""
-    data = read(path).data or {}
+    data = read(path, within=data_root(source)).data or {}
     lines = [_header("update", quarter, year, source)]
     if data.get("objectives"):
         lines.append("objectives:")
@@ -121,7 +122,7 @@ def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:
 
 def _plan_text(plan: Path, year: str) -> str:
     """Return the plan, its year set to the new one; the rest is the user's to update."""
-    text = plan.read_text(encoding="utf-8-sig")
+    text = read_bytes(plan, within=data_root(plan.parent / "q")).decode("utf-8-sig")
     return re.sub(r"(?m)^year:.*$", f"year: {year}", text, count=1)
 
 

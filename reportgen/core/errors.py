@@ -26,10 +26,14 @@ class Problem:
 
 
 def display_path(path: Path) -> str:
-    """Return the path relative to the working directory where it can be."""
+    """Return the path relative to the working directory where it can be. The file itself
+    is not followed: a link is named as the user named it (not its target, which may be a
+    file the user may not see, or a loop)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        here = path.parent.resolve() / path.name if path.name not in ("", ".", "..") \
+            else path.resolve()
+        return str(here.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -3,6 +3,7 @@ data/<council>/<year>/q<N>/, with report.yaml and the services' update files."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reportgen.core.model import earlier_year
@@ -12,13 +13,14 @@ PLAN_FILE = "plan.yaml"
 
 
 def is_quarter_dir(path: Path) -> bool:
-    """Return whether `path` is a quarter directory: one holding a report.yaml."""
-    return (path / REPORT_FILE).is_file()
+    """Return whether `path` is a quarter directory: one holding a report.yaml. Whatever
+    report.yaml is (a directory, a dangling link): loading it then says what is wrong."""
+    return os.path.lexists(path / REPORT_FILE)
 
 
 def plan_path(quarter_dir: Path) -> Path:
     """Return the plan a quarter reports against: plan.yaml in its year directory."""
-    return quarter_dir.parent / PLAN_FILE
+    return Path(os.path.abspath(quarter_dir)).parent / PLAN_FILE  # also for "." and "../q1"
 
 
 def update_paths(quarter_dir: Path) -> list[Path]:
@@ -33,4 +35,5 @@ def quarters_in(directory: Path) -> list[Path]:
 
 def same_quarter(quarter_dir: Path, year: str, back: int) -> Path:
     """Return the same quarter `back` years earlier: .../2024-25/q1 for .../2025-26/q1."""
-    return quarter_dir.parent.parent / earlier_year(year, back) / quarter_dir.name
+    here = Path(os.path.abspath(quarter_dir))
+    return here.parent.parent / earlier_year(year, back) / here.name

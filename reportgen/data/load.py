@@ -10,6 +10,7 @@ from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, 
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.safefile import data_root
 from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
 from reportgen.data.yamlread import Document, YamlProblem, read
 
@@ -24,10 +25,12 @@ def load_quarter(quarter_dir: Path) -> Report:
         raise UsageError(f"{display_path(quarter_dir)} is not a quarter directory: it has no "
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
-    plan = _read(plan_path(quarter_dir), PlanFile, problems)
+    root = data_root(quarter_dir)
+    plan = _read(plan_path(quarter_dir), PlanFile, problems, root)
     plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
-    report = _read(quarter_dir / REPORT_FILE, ReportFile, problems)
-    updates = [u for p in update_paths(quarter_dir) if (u := _read(p, UpdateFile, problems))]
+    report = _read(quarter_dir / REPORT_FILE, ReportFile, problems, root)
+    updates = [u for p in update_paths(quarter_dir)
+               if (u := _read(p, UpdateFile, problems, root))]
     if plan is None or report is None or not plan_ok:
         raise DataError(problems)
     result = _assemble(quarter_dir, plan, report, updates, problems)
@@ -38,12 +41,9 @@ def load_quarter(quarter_dir: Path) -> Report:
     return result
 
 
-def _read(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | None:
-    if not path.is_file():
-        problems.append(Problem(display_path(path), 1, 1, "", f"{path.name} is missing"))
-        return None
+def _read(path: Path, shape: type[S], problems: list[Problem], root: Path) -> Loaded[S] | None:
     try:
-        doc = read(path)
+        doc = read(path, within=root)
     except YamlProblem as exc:
         problems.append(exc.problem)
         return None

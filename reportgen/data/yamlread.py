@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from reportgen.core.errors import Problem, display_path
+from reportgen.data import safefile
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = safefile.MAX_BYTES
 MAX_DEPTH = 32
 # The C parser when PyYAML was built with libyaml: the same events, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,18 +66,22 @@ def dotted(key: Key) -> str:
 
 
 class YamlProblem(Exception):
-    def __init__(self, problem: Problem) -> None:
+    """The file cannot be read as data; `refused`: not even opened (safefile says why)."""
+
+    def __init__(self, problem: Problem, *, refused: bool = False) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.refused = refused
 
 
-def read(path: Path) -> Document:
-    """Read a YAML file; raise YamlProblem naming file:line:column if it cannot be read."""
+def read(path: Path, within: Path | None = None) -> Document:
+    """Read a YAML file; raise YamlProblem naming file:line:column if it cannot be read.
+    `within`: the data directory, which a linked file must not leave (safefile)."""
     name = display_path(path)
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(Problem(name, 1, 1, "", f"the file is {len(raw):,} bytes; the limit is "
-                                  f"{MAX_BYTES:,}. Split it into smaller files"))
+    try:
+        raw = safefile.read_bytes(path, within=within, limit=MAX_BYTES, what="YAML file")
+    except safefile.FileRefused as exc:
+        raise YamlProblem(exc.problem, refused=True) from None
     text = _decode(raw, name)
     if "\t" in text:
         _check_tabs(text, name)
