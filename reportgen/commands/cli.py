@@ -168,13 +168,15 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
     """Return the quarter directories that the given directories or files belong to."""
+    from reportgen.data.layout import is_quarter_dir, quarters_in
+
     found: list[Path] = []
     for path in paths:
         directory = path if path.is_dir() else path.parent
-        if (directory / "report.yaml").is_file():
+        if is_quarter_dir(directory):
             candidates = [directory]
         else:  # a year directory, or plan.yaml: every quarter under it
-            candidates = sorted(d for d in directory.iterdir() if (d / "report.yaml").is_file())
+            candidates = quarters_in(directory)
         found += [c for c in candidates if c not in found]
     if not found:
         raise click.BadParameter("no quarter directory (one with a report.yaml) found",

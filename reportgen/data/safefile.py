@@ -58,7 +58,7 @@ def read_bytes(path: Path, *, within: Path | None = None, limit: int = MAX_BYTES
         raise refuse(f"{path.name} is missing") from None
     except OSError as exc:
         raise refuse(_os_message(exc, what)) from None
-    _check_kind(info, what, refuse)
+    _check_kind(info, what, refuse, path)
     if info.st_size > limit:
         raise refuse(_too_big(info.st_size, limit))
     try:
@@ -66,7 +66,7 @@ def read_bytes(path: Path, *, within: Path | None = None, limit: int = MAX_BYTES
     except OSError as exc:
         raise refuse(_os_message(exc, what)) from None
     with os.fdopen(fd, "rb") as handle:
-        _check_kind(os.fstat(fd), what, refuse)  # swapped for a pipe after the stat: refused
+        _check_kind(os.fstat(fd), what, refuse, path)  # swapped for a pipe after the stat: refused
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise refuse(_too_big(len(data), limit))
@@ -91,11 +91,12 @@ def _check_link(path: Path, within: Path, refuse: Refuse) -> None:
                      "does not follow: copy the file in instead")
 
 
-def _check_kind(info: os.stat_result, what: str, refuse: Refuse) -> None:
+def _check_kind(info: os.stat_result, what: str, refuse: Refuse, path: Path) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise refuse(
-            f"this is a directory, not a {what}: rename it so that its name does not end in "
-            ".yaml, or remove it")
+        # every *.yaml in a quarter directory is read as an update file
+        fix = ("rename it so that its name does not end in .yaml, or remove it"
+               if path.suffix == ".yaml" else "rename it or remove it")
+        raise refuse(f"this is a directory, not a {what}: {fix}")
     if not stat.S_ISREG(info.st_mode):
         kind = ("a named pipe" if stat.S_ISFIFO(info.st_mode) else
                 "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
