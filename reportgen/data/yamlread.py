@@ -9,6 +9,7 @@ hostile nesting cannot exhaust Python's recursion limit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from reportgen.core.errors import Problem, display_path
-from reportgen.data import safefile
+from reportgen.data import characters, safefile, yamlerrors
 
 MAX_BYTES = safefile.MAX_BYTES
 MAX_DEPTH = 32
@@ -89,10 +90,8 @@ def read(path: Path, within: Path | None = None) -> Document:
     try:
         doc.data = _compose(yaml.parse(text, Loader=_LOADER), doc)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise YamlProblem(Problem(name, line, column, "", f"YAML syntax error: {what}")) from None
+        line, column, message = yamlerrors.explain(exc, text)
+        raise YamlProblem(Problem(name, line, column, "", message)) from None
     except yaml.reader.ReaderError as exc:
         raise YamlProblem(_unreadable(text, name, exc)) from None
     except yaml.YAMLError as exc:
@@ -108,6 +107,10 @@ def read(path: Path, within: Path | None = None) -> Document:
 
 def _decode(raw: bytes, name: str) -> str:
     """Decode UTF-8 (a byte-order mark is fine); name the line of the first bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:200]:
+        # Notepad's "Unicode" and Excel's "Unicode text": every other byte is 0
+        raise YamlProblem(Problem(name, 1, 1, "", "the file is saved as UTF-16 (\"Unicode\" "
+                                  "in some editors): save it as UTF-8"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -116,7 +119,21 @@ def _decode(raw: bytes, name: str) -> str:
         raise YamlProblem(Problem(
             name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}; "
             "it looks like Latin-1 or Windows-1252): save it as UTF-8")) from None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    _check_characters(text, name)
+    return text
+
+
+def _check_characters(text: str, name: str) -> None:
+    """Reject a line-breaking or invisible character, named by its code point at its line
+    (counting only newlines, as an editor does)."""
+    found = characters.hidden(text)
+    if found is None:
+        return
+    position, message = found
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    raise YamlProblem(Problem(name, line, column, "", message))
 
 
 def _unreadable(text: str, name: str, exc: yaml.reader.ReaderError) -> Problem:
@@ -190,6 +207,7 @@ def _compose(events: Any, doc: Document) -> Any:
             if event.tag and not event.implicit[0] and not event.implicit[1]:
                 fail(event, f"tags such as '{event.tag}' are not allowed")
             is_null = not event.style and event.value in NULLS  # plain, not quoted
+            _check_scalar(event, stack[-1] if stack else None, fail)
             attach(None if is_null else event.value, event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if event.tag and not event.implicit:
@@ -204,3 +222,18 @@ def _compose(events: Any, doc: Document) -> Any:
 
 
 _NO_KEY = object()
+
+
+def _check_scalar(event: Any, top: tuple[Any, Key, Any] | None,
+                  fail: Callable[[Any, str], None]) -> None:
+    """Refuse an escaped control character, and a lookalike character in a key, an id or a
+    number: text that reads as one thing and means another."""
+    value = event.value
+    if event.style == '"' and (message := characters.escaped_control(value)):
+        fail(event, message)
+    if event.style == '"' and (found := characters.hidden(value)):
+        fail(event, found[1].replace("the file contains", "the text holds", 1))
+    is_key = top is not None and isinstance(top[0], dict) and top[2] is _NO_KEY
+    parent = top[2] if top is not None and isinstance(top[0], dict) and not is_key else None
+    if message := characters.lookalike(value, is_key=is_key, parent=parent):
+        fail(event, message)
