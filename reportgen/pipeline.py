@@ -15,6 +15,7 @@ from pathlib import Path
 from reportgen.charts import store as chartstore
 from reportgen.charts.report import report_charts
 from reportgen.charts.spec import Chart
+from reportgen.compute import readiness
 from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError
 from reportgen.core.model import Report
@@ -97,11 +98,21 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
             html = page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings,
                         draft=stamp, self_links=True)
             files = {stem.with_suffix(".html"): drawn.inline(html).encode("utf-8"), **files}
-    if strict and warnings:
-        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
+    if strict and (not_ready := _not_ready(report, warnings)):
+        raise DataError(not_ready)
     progress("Writing files")
     write_all(files)
     return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+
+
+def _not_ready(report: Report, warnings: list[str]) -> list[Problem]:
+    """Return why --strict refuses to publish: every warning (the data's at their own place,
+    the PDF's at the build) and everything that is not ready (compute.readiness)."""
+    found = [Problem(w.file, w.line, w.column, w.path, f"--strict: {w.message}")
+             for w in report.warnings]
+    found += [Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings
+              if w.startswith("PDF: ")]
+    return found + readiness.unready(report)
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,

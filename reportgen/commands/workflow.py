@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.compute.readiness import PLACEHOLDER
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
@@ -18,7 +19,9 @@ from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
 
 TO_FILL = "# to fill"
-PLACEHOLDER = "[To fill:"
+# Words that plain YAML reads as null or true/false (YAML 1.1): quoted so that a value such as
+# NULL or yes is carried over as the text it was, by reportgen and by any other YAML tool.
+YAML_WORDS = {"", "~", "null", "yes", "no", "on", "off", "true", "false", "y", "n"}
 PLAIN = re.compile(r"[A-Za-z0-9£][\w ,.%£()/'&-]*")
 
 
@@ -69,7 +72,7 @@ def _year_of(target: Path, year: str) -> str:
 
 def _scalar(text: str) -> str:
     """Return text as a YAML scalar that reads back as the same text."""
-    if PLAIN.fullmatch(text) and not text.endswith(" "):
+    if PLAIN.fullmatch(text) and not text.endswith(" ") and text.lower() not in YAML_WORDS:
         return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 

@@ -20,7 +20,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        # line 0: a problem of a whole file or directory (an objective no file updates)
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         key = f" {self.path}:" if self.path else ""
         return f"{where}{key} {self.message}"
 

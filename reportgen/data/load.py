@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,12 +73,25 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
             problems.append(report_doc.problem(
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
+    _check_quarter(quarter_dir, report_doc, text.quarter, problems)
     scheme = _scheme(plan_doc, spec, problems)
     quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
                   quarters=quarters)
+
+
+def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
+                   problems: list[Problem]) -> None:
+    """A report.yaml copied from another quarter would print the wrong quarter on the cover
+    and take the wrong quarters as history: its `quarter:` must agree with a q<N> name."""
+    name = Path(os.path.abspath(quarter_dir)).name
+    named = re.fullmatch(r"q([1-4])", name)
+    if named and int(named.group(1)) != quarter:
+        problems.append(doc.problem(("quarter",), f"{quarter} disagrees with the directory's "
+                                    f"name, {name}: write {named.group(1)}, or rename the "
+                                    "directory"))
 
 
 def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
@@ -162,6 +177,8 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
     measure.value = number("value", entry.value, (*key, "value"))
     measure.target = number("target", entry.target, (*key, "target"))
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    if (unit := _likely_fraction(measure)) is not None:
+        problems.append(doc.problem((*key, "value"), unit, severity="warning"))
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
@@ -176,6 +193,18 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
         elif (quantity := number(f"history {label}", text, at)) is not None:
             measure.history[label] = quantity
             measure.history_where[label] = (doc.name, *doc.where(at))
+
+
+def _likely_fraction(measure: Measure) -> str | None:
+    """Return a warning for a percent value typed as a fraction (0.841 for 84.1%) where the
+    target shows the measure is in whole percents: rated as typed, it would be far off."""
+    value, target = measure.value, measure.target
+    if (measure.unit != "percent" or value is None or target is None
+            or not 0 < value.value < 1 or target.value < 10):
+        return None
+    meant = f"{value.value * 100:.{max(value.decimals - 2, 0)}f}"
+    return (f"value {value.value:g} is under 1% while the target is {target.value:g}%: if it "
+            f"means {meant}%, write {meant}")
 
 
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:

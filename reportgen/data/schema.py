@@ -238,7 +238,8 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
         try:
             return shape.model_validate(data), problems
         except ValidationError as exc:
-            errors = [e for e in exc.errors() if not _wrong_branch(e)]
+            errors = [e for e in exc.errors() if not _wrong_branch(e)] or _first_per_place(
+                exc.errors())  # no branch of a union fits (ratings: [a, b]): still an error
         targets = []
         for error in errors:
             loc = tuple(part for part in error["loc"] if not _is_branch(part))
@@ -252,6 +253,14 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
                 return None, problems
             pruned.add(target)
     return None, problems
+
+
+def _first_per_place(errors: list[Any]) -> list[Any]:
+    """Return the first error at each location, union branches set aside."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for error in errors:
+        seen.setdefault(tuple(p for p in error["loc"] if not _is_branch(p)), error)
+    return list(seen.values())
 
 
 def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
