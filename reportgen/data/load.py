@@ -29,13 +29,16 @@ def load_quarter(quarter_dir: Path) -> Report:
     problems: list[Problem] = []
     root = data_root(quarter_dir)
     plan = _read(plan_path(quarter_dir), PlanFile, problems, root)
-    plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
+    plan_ok = not any(p.severity == "error" for p in problems)
     report = _read(quarter_dir / REPORT_FILE, ReportFile, problems, root)
     updates = [u for p in update_paths(quarter_dir)
                if (u := _read(p, UpdateFile, problems, root))]
-    if plan is None or report is None or not plan_ok:
+    if plan is None or report is None:
         raise DataError(problems)
-    result = _assemble(quarter_dir, plan, report, updates, problems)
+    # A plan with errors still checks the updates against what is left of it, so that one
+    # run shows every problem; an id whose plan entry was set aside is not called unknown.
+    set_aside = set() if plan_ok else _typed_ids(plan[0].data) - _ids(plan[1])
+    result = _assemble(quarter_dir, plan, report, updates, problems, set_aside)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
@@ -56,8 +59,30 @@ def _read(path: Path, shape: type[S], problems: list[Problem], root: Path) -> Lo
     return (doc, model) if model is not None else None
 
 
+def _typed_ids(data: Any) -> set[str]:
+    """Return every `id:` typed anywhere in a file's data, valid or not."""
+    found: set[str] = set()
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                found.add(item["id"])
+            todo += item.values()
+        elif isinstance(item, list):
+            todo += item
+    return found
+
+
+def _ids(spec: PlanFile) -> set[str]:
+    """Return the ids of the plan's outcomes, objectives and measures that validated."""
+    return {x.id for o in spec.outcomes
+            for x in (o, *o.objectives, *(m for j in o.objectives for m in j.measures))}
+
+
 def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFile],
-              updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
+              updates: list[Loaded[UpdateFile]], problems: list[Problem],
+              set_aside: set[str]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
     outcomes = _outcomes(plan_doc, spec, problems)
@@ -66,10 +91,10 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     for m in (m for o in objectives.values() for m in o.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, problems)
-        _apply_measures(doc, update, measures, spec.year, problems)
+        _apply_objectives(doc, update, objectives, problems, set_aside)
+        _apply_measures(doc, update, measures, spec.year, problems, set_aside)
     for outcome_id in text.achievements:
-        if outcome_id not in {o.id for o in outcomes}:
+        if outcome_id not in {o.id for o in outcomes} | set_aside:
             problems.append(report_doc.problem(
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
@@ -124,12 +149,14 @@ def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Ou
 
 
 def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
-           problems: list[Problem]) -> Any:
+           problems: list[Problem], set_aside: set[str]) -> Any:
     """Return the plan item an update names, marking it updated by this file; None (with a
     problem) when the plan has no such item or another file already updated it."""
     noun = section.removesuffix("s")
     key = (section, ident)
     item = items.get(ident)
+    if item is None and ident in set_aside:
+        return None  # its plan entry has an error of its own, reported there
     if item is None:
         article = "an" if noun[0] in "aeiou" else "a"
         problems.append(doc.problem(key, f"'{ident}' is not {article} {noun} in plan.yaml"
@@ -144,18 +171,18 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      problems: list[Problem]) -> None:
+                      problems: list[Problem], set_aside: set[str]) -> None:
     for ident, entry in update.objectives.items():
-        if objective := _claim(doc, "objectives", ident, objectives, problems):
+        if objective := _claim(doc, "objectives", ident, objectives, problems, set_aside):
             if entry.progress:
                 objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
             objective.comment = entry.comment or ""
 
 
 def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],
-                    year: str, problems: list[Problem]) -> None:
+                    year: str, problems: list[Problem], set_aside: set[str]) -> None:
     for ident, entry in update.measures.items():
-        if measure := _claim(doc, "measures", ident, measures, problems):
+        if measure := _claim(doc, "measures", ident, measures, problems, set_aside):
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 

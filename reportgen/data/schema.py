@@ -243,16 +243,38 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
         targets = []
         for error in errors:
             loc = tuple(part for part in error["loc"] if not _is_branch(part))
-            if loc in pruned:  # a pruned list item, left as None to keep indexes stable
+            if loc in pruned:  # a pruned list item, left as None to keep indexes stable,
+                if error["type"] == "missing" and loc[:-1] not in pruned:
+                    targets.append(loc[:-1])  # or a pruned required field: set its parent aside
                 continue
             if (problem := _problem(doc, shape, error)) not in problems:
                 problems.append(problem)
             targets.append(loc[:-1] if error["type"] == "missing" else loc)
+        if not targets:  # only the pruned list items are left: drop them and try once more
+            return _without_pruned_items(data, shape), problems
         for target in targets:  # every problem of this pass is recorded before pruning
             if not _prune(data, target):
                 return None, problems
             pruned.add(target)
     return None, problems
+
+
+def _without_pruned_items(data: Any, shape: type[Shape]) -> Shape | None:
+    """Return the data as `shape` with the list items set aside (None) removed, so that the
+    rest of the file (a plan's other objectives) can still be checked against; None if even
+    that does not validate."""
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            item[:] = [x for x in item if x is not None]
+            todo += item
+        elif isinstance(item, dict):
+            todo += item.values()
+    try:
+        return shape.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _first_per_place(errors: list[Any]) -> list[Any]:
