@@ -57,7 +57,7 @@ def _placeholders(report: Report) -> list[Problem]:
         return []  # loading it succeeded; it changed since: the next build says so
     found = []
     for number, line in enumerate(text.decode("utf-8-sig", "replace").splitlines(), 1):
-        if (column := line.find(PLACEHOLDER)) >= 0:
+        if not line.lstrip().startswith("#") and (column := line.find(PLACEHOLDER)) >= 0:
             found.append(Problem(display_path(path), number, column + 1, "",
                                  f"a '{PLACEHOLDER} ...]' placeholder left by new-quarter: "
                                  "replace it with the quarter's text"))
