@@ -56,6 +56,10 @@ class RenderError(ReportgenError):
     """Rendering the report failed (a template, a limit, the PDF engine)."""
 
 
+class OutputError(ReportgenError):
+    """The outputs could not be written; whatever was there before is unchanged."""
+
+
 class UsageError(ReportgenError):
     """The command was asked for something that cannot be done."""
 
