@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
+from reportgen.charts import lifeline
 from reportgen.charts.draw import draw
 from reportgen.charts.spec import STYLE_VERSION, Chart, chart_key
 
@@ -36,8 +37,10 @@ MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
 # too, else every worker would run the main script again).
-_PRELOAD = ["__main__", "reportgen.charts.store", "matplotlib.backends.backend_agg",
-            "matplotlib.figure", "matplotlib.textpath", "matplotlib.ticker"]
+# The lifeline first: the fork server exits with the build, even a SIGKILLed one.
+_PRELOAD = ["reportgen.charts.lifeline", "__main__", "reportgen.charts.store",
+            "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
+            "matplotlib.ticker"]
 
 
 def cache_root() -> Path:
@@ -95,7 +98,10 @@ class ChartStore:
         starting the first worker waits for the fork server to import Matplotlib (~0.5 s),
         and the build has better things to do meanwhile."""
         try:
-            self._pool = ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context())
+            # each worker exits when this process does, however it ends (charts.lifeline)
+            self._pool = ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context(),
+                                             initializer=lifeline.watch,
+                                             initargs=(os.getpid(),))
         except (OSError, ImportError) as exc:  # no semaphores here (no /dev/shm, a sandbox)
             log.warning("drawing charts in this process: %s", exc)
             return

@@ -80,6 +80,20 @@ def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None
     working directory; options on the command line win. See docs/guide-policy-team.md.
     """
     ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
+    _stop_on_sigterm()
+
+
+def _stop_on_sigterm() -> None:
+    """Unwind on SIGTERM as on Ctrl+C, so that a killed build stops its PDF child and chart
+    pool and leaves no temporary file: Python's default for SIGTERM runs no cleanup."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 @main.command()
