@@ -44,8 +44,7 @@ def test_every_command_refuses_at_the_path(case: str, command: str, tmp_path: Pa
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     message = TABLE[case]["problems"][0].removeprefix("error: ")
-    shown = result.output.replace(f"{tmp_path}/", "../")  # last year's files are up one
-    assert message.replace("2024-25/", "../2024-25/") in shown
+    assert message in result.output
     assert not any(secret in result.output for secret in SECRETS)
     assert not (year / "out").exists() and not (year / "q2").exists()  # nothing written
 

@@ -21,12 +21,36 @@ QUARTER = click.argument("quarter", required=False,
 
 
 def _quarter(path: Path | None) -> Path:
-    """Return the quarter asked for, else reportgen.toml's, else the bundled sample."""
+    """Return the quarter asked for, else reportgen.toml's, else the quarter directory the
+    command runs in (walking up), else, outside any council's data, the bundled sample."""
+    from reportgen.data.layout import enclosing_data, enclosing_quarter
     from reportgen.pipeline import default_quarter
 
     if path is not None:
         return path
-    return _settings().quarter or default_quarter()
+    if (configured := _settings().quarter) is not None:
+        return Path(configured)
+    if (here := enclosing_quarter(Path.cwd())) is not None:
+        return _relative(here)
+    if enclosing_data(Path.cwd()) is not None:
+        # never the bundled sample silently, in place of the council's own data
+        from reportgen.data.layout import is_quarter_dir
+
+        found = sorted(q for q in (*Path.cwd().glob("q*"), *Path.cwd().glob("*/q*"))
+                       if is_quarter_dir(q))
+        example = f" such as {_relative(found[-1])}" if found else ""
+        raise click.UsageError(
+            f"no quarter given, and {_relative(Path.cwd())} is not a quarter directory: name "
+            f"one{example}, or run the command inside it")
+    return default_quarter()
+
+
+def _relative(path: Path) -> Path:
+    """Return `path` relative to the working directory where it is under it ('.' for it)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -161,7 +185,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
     from reportgen.data.load import load_quarter
 
-    quarters = _quarters_of(paths) if paths else [_quarter(None)]
+    quarters = _quarters_of(paths) if paths else _default_quarters()
     problems: list[Problem] = []
     for quarter in quarters:
         try:
@@ -178,6 +202,17 @@ def validate(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
     if _verbosity():
         click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+
+
+def _default_quarters() -> list[Path]:
+    """Return what validate checks when given nothing: reportgen.toml's quarter, the quarter
+    it runs in, or every quarter of the year directory it runs in."""
+    from reportgen.data.layout import PLAN_FILE, enclosing_quarter
+
+    if _settings().quarter is None and enclosing_quarter(Path.cwd()) is None and (
+            Path.cwd() / PLAN_FILE).is_file():
+        return _quarters_of((Path("."),))
+    return [_quarter(None)]
 
 
 def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,12 @@ def display_path(path: Path) -> str:
     try:
         here = path.parent.resolve() / path.name if path.name not in ("", ".", "..") \
             else path.resolve()
-        return str(here.relative_to(Path.cwd().resolve()))
+        relative = os.path.relpath(here, Path.cwd().resolve())
     except (ValueError, OSError, RuntimeError):
         return str(path)
+    # plan.yaml seen from inside a quarter is ../plan.yaml; last year's quarter from the
+    # year directory ../2024-25/q1; anything further off is clearer as a whole path
+    return relative if relative.count("..") <= 2 else str(here)
 
 
 class ReportgenError(Exception):

@@ -37,3 +37,24 @@ def same_quarter(quarter_dir: Path, year: str, back: int) -> Path:
     """Return the same quarter `back` years earlier: .../2024-25/q1 for .../2025-26/q1."""
     here = Path(os.path.abspath(quarter_dir))
     return here.parent.parent / earlier_year(year, back) / here.name
+
+
+def enclosing_quarter(start: Path) -> Path | None:
+    """Return the quarter directory `start` is in (itself or a parent), walking up; None if
+    it is in none. So `reportgen validate` inside q1/ checks q1."""
+    here = Path(os.path.abspath(start))
+    for directory in (here, *here.parents):
+        if is_quarter_dir(directory):
+            return directory
+    return None
+
+
+def enclosing_data(start: Path) -> Path | None:
+    """Return the nearest directory at or above `start` that is part of a council's data (a
+    year directory with a plan.yaml, or one holding year directories); None outside any."""
+    here = Path(os.path.abspath(start))
+    for directory in (here, *here.parents):
+        if os.path.lexists(directory / PLAN_FILE) or any(
+                os.path.lexists(year / PLAN_FILE) for year in directory.glob("[0-9]*-[0-9]*")):
+            return directory
+    return None
