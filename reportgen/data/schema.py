@@ -233,6 +233,7 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
     the other problems of the file: the checks that follow still see the good entries.
     """
     data, problems = copy.deepcopy(doc.data), []
+    seen: set[Problem] = set()  # a file with 40,000 unknown fields: no quadratic search
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
         try:
@@ -247,7 +248,8 @@ def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Prob
                 if error["type"] == "missing" and loc[:-1] not in pruned:
                     targets.append(loc[:-1])  # or a pruned required field: set its parent aside
                 continue
-            if (problem := _problem(doc, shape, error)) not in problems:
+            if (problem := _problem(doc, shape, error)) not in seen:
+                seen.add(problem)
                 problems.append(problem)
             targets.append(loc[:-1] if error["type"] == "missing" else loc)
         if not targets:  # only the pruned list items are left: drop them and try once more

@@ -9,6 +9,7 @@ hostile nesting cannot exhaust Python's recursion limit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,9 @@ class Document:
     values: dict[Key, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        """The file as messages name it; worked out once (a file may have 40,000 problems)."""
         return display_path(self.path)
 
     def where(self, key: Key, *, at_key: bool = False) -> tuple[int, int]:
