@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: report test clean
+.PHONY: report test golden clean
 
 # Install into a local virtual environment; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -16,8 +16,15 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(VENV)/bin/reportgen build
 
+# Lint and types first (seconds), then the tests on every core.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check reportgen tests benchmarks
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -n auto
+
+# Rewrite the golden copy of the sample's HTML after a change you meant (tests/golden/).
+golden: $(STAMP)
+	$(PY) -m tests.golden
 
 clean:
 	rm -rf $(VENV) output/*.pdf output/*.html

@@ -20,12 +20,21 @@ from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
+from reportgen.core.plan import PlanDocument
 from reportgen.core.resources import ROOT
+from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
+from reportgen.data.plan import load_plan
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
-from reportgen.render.html import render_html, style_base, style_roots, stylesheet
+from reportgen.render.html import (
+    render_html,
+    render_plan_html,
+    style_base,
+    style_roots,
+    stylesheet,
+)
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -38,6 +47,7 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # published ratings with their reasons
 
 
 def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
@@ -45,7 +55,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
     shows rated. Every command gets its report here, so a setting reaches all of them."""
     report = load_quarter(quarter_dir)
     (settings or Settings()).apply(report)
-    rate(report)
+    if any(p.severity == "error" for p in rate(report)):
+        raise DataError(report.warnings)
     return report
 
 
@@ -58,9 +69,12 @@ def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], 
 
 
 def output_stem(report: Report) -> str:
-    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1."""
+    """Return the outputs' file name stem: derbyshire-county-council-2025-26-q1 (-cy for the
+    Welsh edition)."""
     council = re.sub(r"[^a-z0-9]+", "-", report.council.lower()).strip("-")
-    return f"{council}-{report.year}-q{report.quarter}"
+    # another language's edition sits beside the English one: ...-q1-cy
+    language = "" if report.words.language == DEFAULT_LANGUAGE else f"-{report.words.language}"
+    return f"{council}-{report.year}-q{report.quarter}{language}"
 
 
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
@@ -78,7 +92,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
         progress("Reading and checking the data")
         report = load_report(quarter_dir, settings)
-        warnings = [str(w) for w in report.warnings]
+        # notes (a published rating with its reason) are shown, but --strict lets them pass
+        warnings = [str(w) for w in report.warnings if w.severity != "note"]
         progress("Drawing charts")
         charts = report_charts(report)
         cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
@@ -102,7 +117,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         raise DataError(not_ready)
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started)
+    return BuildResult(report, list(files), warnings, time.perf_counter() - started,
+                       [str(w) for w in report.warnings if w.severity == "note"])
 
 
 def _not_ready(report: Report, warnings: list[str]) -> list[Problem]:
@@ -128,6 +144,69 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
     return pdf
 
 
+@dataclass
+class PlanResult:
+    plan: PlanDocument
+    outputs: list[Path]
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+PLAN_CSS = "plan.css"
+
+
+def load_plan_document(year_dir: Path, settings: Settings | None = None) -> PlanDocument:
+    """Return the year's plan document, checked, with the settings' council and branding."""
+    plan = load_plan(year_dir)
+    settings = settings or Settings()
+    plan.brand_css = settings.css()
+    if settings.branding.council:
+        plan.council = settings.branding.council
+    return plan
+
+
+def plan_stem(plan: PlanDocument) -> str:
+    """Return the plan outputs' file name stem: derbyshire-county-council-2020-21-plan."""
+    council = re.sub(r"[^a-z0-9]+", "-", plan.council.lower()).strip("-")
+    return f"{council}-{plan.year}-plan"
+
+
+def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
+               draft: bool = False, strict: bool = False, settings: Settings | None = None,
+               limits: Limits | None = None) -> PlanResult:
+    """Build the plan document (the Council Plan and its delivery plan) from the year
+    directory's plan.yaml and plan-text.yaml; everything is made before anything is written."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    override = settings.templates
+    with sandbox.worker("pdf" in formats) as child:
+        plan = load_plan_document(year_dir, settings)
+        warnings = [str(w) for w in plan.warnings]
+        stamp = draft_stamp(plan.directory) if draft else None
+        css = stylesheet(override, PLAN_CSS)
+        stem = output_dir / plan_stem(plan)
+        html = render_plan_html(plan, css=css, draft=stamp, override=override)
+        files: Files = {}
+        if "html" in formats:
+            files[stem.with_suffix(".html")] = html.encode("utf-8")
+        if "pdf" in formats:  # one HTML for both: the PDF is laid out from what is published
+            pdf, pdf_warnings = render_pdf(
+                html, base=style_base(override, PLAN_CSS), roots=style_roots(override),
+                charts={}, limits=limits or Limits(), child=child)
+            warnings += [f"PDF: {w}" for w in pdf_warnings]
+            files[stem.with_suffix(".pdf")] = pdf
+    if strict and warnings:
+        raise DataError([Problem("(plan)", 0, 0, "", f"--strict: {w}") for w in warnings])
+    write_all(files)
+    return PlanResult(plan, list(files), warnings, time.perf_counter() - started)
+
+
+def default_year() -> Path:
+    """Return the bundled sample plan, so `reportgen plan` works on a fresh checkout."""
+    local = Path("data/derbyshire/2020-21")
+    return local if local.is_dir() else ROOT / local
+
+
 def draft_stamp(quarter_dir: Path) -> str:
     """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -147,5 +226,6 @@ def default_quarter() -> Path:
     return local if local.is_dir() else ROOT / local
 
 
-__all__ = ["build", "BuildResult", "RenderError", "default_quarter", "load_report",
-           "output_stem", "page"]
+__all__ = ["build", "build_plan", "BuildResult", "PlanResult", "RenderError",
+           "default_quarter", "default_year", "load_plan_document", "load_report",
+           "output_stem", "page", "plan_stem"]

@@ -55,12 +55,13 @@ def test_yaml_syntax_error_names_the_line(quarter) -> None:
 
 
 def test_wrong_type_and_missing_required_field(quarter) -> None:
-    plan = ("council: C\nplan: P\nyear: 2025-26\noutcomes:\n  - id: people\n    name: People\n"
+    # an outcome's title is optional (an outcome may have one name); its name is not
+    plan = ("council: C\nplan: P\nyear: 2025-26\noutcomes:\n  - id: people\n    title: People\n"
             "    objectives:\n      - id: SO-01\n        title: [a, b]\n"
             "        expected_completion: \"2027-04\"\n        owner: X\n")
     q = quarter({}, plan=plan)
     assert problems(q) == [
-        "plan.yaml:5:5 outcomes[0]: missing required field 'title'",
+        "plan.yaml:5:5 outcomes[0]: missing required field 'name'",
         "plan.yaml:9:16 outcomes[0].objectives[0].title: should be text, not a list",
     ]
 

@@ -116,14 +116,17 @@ def test_a_killed_build_leaves_no_partial_file(year: Path, tmp_path: Path) -> No
         line = process.stderr.readline()
         assert line, seen.decode()
         seen += line
-    time.sleep(0.5)  # the render worker is laying out now
+    # The PDF child was started first thing; it is laying out once the build says so.
+    assert len(_session(process.pid)) > 1
     process.kill()  # SIGKILL: no cleanup handler runs
     process.wait()
     assert process.returncode == -signal.SIGKILL
     assert not (out / f"{STEM}.pdf").exists() and not (out / f"{STEM}.html").exists()
-    deadline = time.monotonic() + 10
+    # The children notice their parent's death (PR_SET_PDEATHSIG) and exit; poll for that
+    # event, bounded only against a hang.
+    deadline = time.monotonic() + 120
     while _session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
+        time.sleep(0.05)
     assert _session(process.pid) == []  # the render worker died with its parent
 
 

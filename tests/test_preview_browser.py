@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from reportgen.preview.draft import DraftBuilder, Preview  # noqa: E402
 from reportgen.preview.server import PreviewServer  # noqa: E402
 from reportgen.preview.watch import run, watch_changes  # noqa: E402
 
-WAIT_MS = 10_000  # "within a few seconds", with room for a busy 2-core CI machine
+WAIT_MS = 120_000  # returns as soon as it happens; only bounds a hang on a busy machine
 
 
 class Live:
@@ -62,6 +61,15 @@ class Live:
         self.watcher.start()
         self.url = f"http://127.0.0.1:{self.server.port}/"
 
+    def wait_until_watching(self) -> None:
+        """Return once the watcher has turned a save into a rebuild (the first save may come
+        before it watches: save again until one is seen; one second is a polling interval)."""
+        report = self.quarter / "report.yaml"
+        text = report.read_text(encoding="utf-8")
+        seen = self.preview.version
+        while self.preview.wait(seen, timeout=1) == seen:
+            report.write_text(text, encoding="utf-8")
+
     def close(self) -> None:
         self.stop.set()
         self.preview.close()
@@ -75,7 +83,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     year = tmp_path_factory.mktemp("sample") / "2025-26"
     shutil.copytree(SAMPLE, year)
     running = Live(year / "q1", tmp_path_factory.mktemp("draft"))
-    time.sleep(0.3)  # let the watcher settle before the first edit
+    running.wait_until_watching()
     yield running
     running.close()
 

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,9 @@ from reportgen.render.html import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
+# The longest a test waits for an event that should come at once: waits return as soon as it
+# comes, so this only bounds a hang, and a busy 2-core machine never reaches it.
+EVENT = 120
 PAGE = "<!DOCTYPE html><html><head><title>t</title></head><body><p>{}</p></body></html>"
 
 
@@ -80,11 +82,11 @@ def test_each_change_rebuilds_and_wakes_waiters(tmp_path: Path) -> None:
     changes, thread = start_loop(preview)
     assert 'content="1"' in served(preview)
     changes.push()
-    assert preview.wait(1, timeout=5) == 2
+    assert preview.wait(1, timeout=EVENT) == 2
     assert "<p>second</p>" in served(preview)
     assert '<meta name="reportgen-build" content="2">' in served(preview)
     changes.stop()
-    thread.join(timeout=5)
+    thread.join(timeout=EVENT)
     assert not thread.is_alive()
 
 
@@ -94,7 +96,7 @@ def test_bad_data_keeps_last_good_page_with_problems_then_clears(tmp_path: Path)
     changes, _ = start_loop(preview)
 
     changes.push()
-    assert preview.wait(1, timeout=5) == 2
+    assert preview.wait(1, timeout=EVENT) == 2
     page = served(preview)
     assert "<p>good draft</p>" in page
     assert 'role="alert"' in page
@@ -103,7 +105,7 @@ def test_bad_data_keeps_last_good_page_with_problems_then_clears(tmp_path: Path)
     assert preview.last is not None and not preview.last.ok
 
     changes.push()
-    assert preview.wait(2, timeout=5) == 3
+    assert preview.wait(2, timeout=EVENT) == 3
     page = served(preview)
     assert "<p>fixed draft</p>" in page
     assert "preview-problems-heading" not in page
@@ -119,10 +121,10 @@ def test_unexpected_errors_do_not_stop_the_loop(tmp_path: Path) -> None:
     assert '<html lang="en-GB">' in page and "<main>" in page
     changes, thread = start_loop(preview)
     changes.push()
-    assert preview.wait(1, timeout=5) == 2
+    assert preview.wait(1, timeout=EVENT) == 2
     assert "<p>recovered</p>" in served(preview)
     changes.stop()
-    thread.join(timeout=5)
+    thread.join(timeout=EVENT)
 
 
 def test_a_template_error_is_shown_at_its_line(tmp_path: Path) -> None:
@@ -198,25 +200,38 @@ def test_watcher_sees_the_quarter_and_plan_but_not_other_quarters(tmp_path: Path
         for batch in watch_changes(year / "q1", stop):
             batches.put(batch)  # type: ignore[arg-type]
 
+    def until_seen(path: Path) -> set[str]:
+        """Return every path reported up to and including a batch naming `path`."""
+        seen: set[str] = set()
+        while str(path) not in seen:
+            seen |= {changed for _, changed in batches.get(timeout=EVENT)}
+        return seen
+
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
-    time.sleep(0.5)  # let the watcher start
+    plan = year / "plan.yaml"
     try:
+        # The watcher is ready once it reports a change: touch the plan until it does (the
+        # one-second wait is a polling interval, not an assumption about speed).
+        while True:
+            plan.write_text("x: 0\n")
+            try:
+                batches.get(timeout=1)
+                break
+            except queue.Empty:
+                continue
         for changed in (year / "q2" / "report.yaml", year / "q1" / ".report.yaml.swp",
-                        year / "q1" / "report.yaml", year / "plan.yaml"):
+                        year / "q1" / "report.yaml", plan):
             changed.write_text("x: 2\n")
-            time.sleep(0.3)
-        wanted = {str(year / "q1" / "report.yaml"), str(year / "plan.yaml")}
-        seen: set[str] = set()
-        while not wanted <= seen:
-            seen |= {path for _, path in batches.get(timeout=5)}
-        time.sleep(0.3)
-        while not batches.empty():
-            seen |= {path for _, path in batches.get_nowait()}
-        assert seen == wanted
+        seen = until_seen(plan)
+        # Changes are reported in order: once a last edit of q1 is seen, an event for q2 or
+        # the swap file would have come before it.
+        (year / "q1" / "report.yaml").write_text("x: 3\n")
+        seen |= until_seen(year / "q1" / "report.yaml")
+        assert seen == {str(year / "q1" / "report.yaml"), str(plan)}
     finally:
         stop.set()
-        thread.join(timeout=10)
+        thread.join(timeout=EVENT)
     assert not thread.is_alive()
 
 

@@ -14,8 +14,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from reportgen.charts.spec import Bars, Chart, Trend, Wheel, shown_slices
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT_FAMILY = ["Liberation Sans", "Arial", "DejaVu Sans"]
 PNG_DPI = 150
@@ -34,10 +40,10 @@ WHEEL_SIZE = (3.2, 1.9)
 TREND_SIZE = (3.4, 2.0)
 
 
-_mpl = None
+_mpl: Any = None
 
 
-def _matplotlib():
+def _matplotlib() -> Any:
     """Import matplotlib once, on first use, without pyplot."""
     global _mpl
     if _mpl is None:
@@ -53,21 +59,13 @@ def _matplotlib():
         # "findfont: Font family 'Arial' not found" on machines without it.
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
-        class _NS:
-            pass
-
-        ns = _NS()
-        ns.matplotlib = matplotlib
-        ns.FigureCanvasAgg = FigureCanvasAgg
-        ns.Figure = Figure
-        ns.FontProperties = FontProperties
-        ns.Line2D = Line2D
-        ns.text_to_path = text_to_path
-        _mpl = ns
+        _mpl = SimpleNamespace(matplotlib=matplotlib, FigureCanvasAgg=FigureCanvasAgg,
+                               Figure=Figure, FontProperties=FontProperties, Line2D=Line2D,
+                               text_to_path=text_to_path)
     return _mpl
 
 
-def _rc() -> dict:
+def _rc() -> dict[str, Any]:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": FONT_FAMILY,
@@ -106,7 +104,7 @@ def _esc(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _text_width(mpl, text: str, size: float) -> float:
+def _text_width(mpl: Any, text: str, size: float) -> float:
     """Width of text in points at the given size, without drawing."""
     return _measure(str(text), float(size))
 
@@ -118,7 +116,7 @@ def _measure(text: str, size: float) -> float:
     width, _, _ = mpl.text_to_path.get_text_width_height_descent(
         _esc(text), prop, ismath=False
     )
-    return width
+    return float(width)
 
 
 def draw(chart: Chart, fmt: str = "svg") -> bytes:
@@ -147,15 +145,15 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     return buf.getvalue()
 
 
-def _new_figure(mpl, size):
-    fig = mpl.Figure(figsize=size, dpi=100)
+def _new_figure(mpl: Any, size: tuple[float, float]) -> Figure:
+    fig: Figure = mpl.Figure(figsize=size, dpi=100)
     mpl.FigureCanvasAgg(fig)
     return fig
 
 
 # ---- status wheel --------------------------------------------------------
 
-def _draw_wheel(mpl, wheel: Wheel):
+def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
     width_in, height_in = WHEEL_SIZE
     fig = _new_figure(mpl, WHEEL_SIZE)
 
@@ -230,7 +228,7 @@ def _decimals(step: float) -> int:
     return min(6, max(0, -math.floor(math.log10(step) + 1e-9)))
 
 
-def _formatter(unit: str, decimals: int):
+def _formatter(unit: str, decimals: int) -> Callable[[float], str]:
     def fmt(value: float) -> str:
         if abs(value) < 10 ** -(decimals + 1):
             value = 0.0
@@ -274,7 +272,7 @@ def _y_range(trend: Trend) -> tuple[float, float, list[float]]:
     return lo, hi, ticks
 
 
-def _draw_trend(mpl, trend: Trend):
+def _draw_trend(mpl: Any, trend: Trend) -> Figure:
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     width_in, height_in = TREND_SIZE
@@ -352,16 +350,16 @@ def _draw_trend(mpl, trend: Trend):
     if (top_needed, bottom_needed) != (hi, lo):
         ax.set_ylim(bottom_needed, top_needed)
 
-    keys = []  # (label, line style) for the key below the chart
+    keys: list[tuple[str, dict[str, Any]]] = []  # (label, line style) for the key below
     if trend.target is not None:
-        style = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
+        style: dict[str, Any] = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
         ax.axhline(float(trend.target.value), zorder=3, **style)
-        keys.append((f"Target {trend.target.text}", style))
+        keys.append((f"{trend.key[0]} {trend.target.text}", style))
     if trend.benchmark is not None:
         style = {"color": BENCHMARK, "linestyle": (0, (1, 1.3)),
                  "linewidth": 1.6}
         ax.axhline(float(trend.benchmark.value), zorder=3, **style)
-        keys.append((f"Benchmark {trend.benchmark.text}", style))
+        keys.append((f"{trend.key[1]} {trend.benchmark.text}", style))
     if lo < 0:
         ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
 
@@ -381,16 +379,16 @@ def _draw_trend(mpl, trend: Trend):
         handle, gap, spacing = 20.0, 4.0, 14.0   # points
         widths = [_text_width(mpl, label, size) for label, _ in keys]
         total = sum(handle + gap + w for w in widths) + spacing * (len(keys) - 1)
-        x = (width_in * 72 - total) / 2 / 72     # inches
+        left = (width_in * 72 - total) / 2 / 72     # inches
         y = 0.10
         inches = fig.dpi_scale_trans
-        for (label, style), w in zip(keys, widths, strict=True):
-            fig.add_artist(mpl.Line2D([x, x + handle / 72], [y, y],
-                                      transform=inches, **style))
-            fig.text(x + (handle + gap) / 72, y, _esc(label),
+        for (label, look), w in zip(keys, widths, strict=True):
+            fig.add_artist(mpl.Line2D([left, left + handle / 72], [y, y],
+                                      transform=inches, **look))
+            fig.text(left + (handle + gap) / 72, y, _esc(label),
                      transform=inches, ha="left", va="center_baseline",
                      fontsize=size, color=TEXT)
-            x += (handle + gap + w + spacing) / 72
+            left += (handle + gap + w + spacing) / 72
     return fig
 
 
@@ -398,7 +396,7 @@ def _draw_trend(mpl, trend: Trend):
 BARS_SIZE = (3.6, 2.0)
 
 
-def _draw_bars(mpl, bars: Bars):
+def _draw_bars(mpl: Any, bars: Bars) -> Figure:
     """One stacked bar per quarter, the count in each segment, the total on top; a
     hand-drawn key on the right (as the wheel's)."""
     from matplotlib.ticker import MaxNLocator

@@ -13,15 +13,17 @@ def report_charts(report: Report) -> dict[str, Chart]:
     """Return every chart the report shows, by its place: overall and per outcome wheels,
     and a trend for each measure with a value and at least one earlier year."""
     out: dict[str, Chart] = {}
+    words = report.words
     groups = [("overall", report.objectives, report.measures)] + [
         (o.id, o.objectives, o.measures) for o in report.outcomes]
     for key, objectives, measures in groups:
-        out[f"{key}-objectives"] = Wheel("Objectives", tuple(
-            Slice(c.label, c.count, c.colour) for c in progress_counts(objectives)))
+        out[f"{key}-objectives"] = Wheel(words.gettext("Objectives"), tuple(
+            Slice(words.label(c.label), c.count, c.colour)
+            for c in progress_counts(objectives, report.progress_scheme)))
         rated = rating_counts(measures, report.scheme)
         if any(c.count for c in rated):
-            out[f"{key}-measures"] = Wheel("Measures", tuple(
-                Slice(c.label, c.count, c.colour) for c in rated))
+            out[f"{key}-measures"] = Wheel(words.gettext("Measures"), tuple(
+                Slice(words.label(c.label), c.count, c.colour) for c in rated))
     for m in report.measures:
         if m.value is not None and m.history:
             out[f"trend-{m.id}"] = trend(report, m)
@@ -36,14 +38,18 @@ def trend(report: Report, m: Measure) -> Trend:
     points = [Point(year, float(q), m.text(q)) for year, q in sorted(m.history.items())]
     points.append(Point(report.year, float(m.value), m.text(m.value)))
     target = Point(report.year, float(m.target), m.text(m.target)) if m.target else None
-    benchmark = (Point(m.benchmark_group or "Benchmark", float(m.benchmark),
+    words = report.words
+    benchmark = (Point(m.benchmark_group or words.gettext("Benchmark"), float(m.benchmark),
                        m.text(m.benchmark)) if m.benchmark else None)
     colour = m.rating.colour if m.rating else "#505a5f"
-    return Trend(m.title, tuple(points[-5:]), target, benchmark, m.unit, colour)
+    return Trend(m.title, tuple(points[-5:]), target, benchmark, m.unit, colour,
+                 (words.gettext("Target"), words.gettext("Benchmark")))
 
 
 def year_chart(report: Report, kind: str) -> Bars:
     """Return the stacked bars of trends.trend_rows: one bar per quarter."""
-    title = "Strategic Objectives" if kind == "objectives" else "Measures"
+    words = report.words
+    title = (words.gettext("Strategic Objectives") if kind == "objectives"
+             else words.gettext("Measures"))
     return Bars(title, tuple(trends.quarter_labels(report)), tuple(
-        Series(r.label, r.colour, r.counts) for r in trends.trend_rows(report, kind)))
+        Series(words.label(r.label), r.colour, r.counts) for r in trends.trend_rows(report, kind)))

@@ -8,6 +8,9 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from reportgen.core.words import Words
 
 # Bump whenever the drawing changes, so cached chart files are redrawn.
 STYLE_VERSION = "charts-1"
@@ -42,6 +45,7 @@ class Trend:
     benchmark: Point | None    # label = benchmark group
     unit: str                  # "count" | "percent" | "currency" | "number"
     colour: str                # colour of the latest point/bar
+    key: tuple[str, str] = ("Target", "Benchmark")  # the key's words, in the report's language
 
 
 @dataclass(frozen=True)
@@ -71,49 +75,52 @@ def shown_slices(wheel: Wheel) -> list[Slice]:
     return [s for s in wheel.slices if s.count > 0]
 
 
-def alt_text(chart: Chart) -> str:
+def alt_text(chart: Chart, words: Words | None = None) -> str:
     """A sentence describing the chart, for the image's alt attribute.
 
     Wheel: ``"Objectives: 19 Good, 4 Review, 1 Action (24 in all)"`` or
     ``"Objectives: none"``. Trend: ``"<title>: 2023-24 322, 2024-25 346;
     target 343; benchmark 87.1% (England Average June 2025)."``
     """
+    w = words or Words()
     if isinstance(chart, Wheel):
         shown = shown_slices(chart)
         if not shown:
-            return f"{chart.title}: none"
-        parts = ", ".join(f"{s.count} {s.label}" for s in shown)
+            return w.format("%(title)s: none", title=chart.title)
+        listed = ", ".join(f"{s.count} {s.label}" for s in shown)
         total = sum(s.count for s in shown)
-        return f"{chart.title}: {parts} ({total} in all)"
+        return w.format("%(title)s: %(parts)s (%(total)s in all)", title=chart.title,
+                        parts=listed, total=total)
     if isinstance(chart, Trend):
         text = f"{chart.title}: " + ", ".join(
             f"{p.label} {p.text}" for p in chart.points
         )
         if chart.target is not None:
-            text += f"; target {chart.target.text}"
+            text += w.format("; target %(value)s", value=chart.target.text)
         if chart.benchmark is not None:
-            text += f"; benchmark {chart.benchmark.text}"
+            text += w.format("; benchmark %(value)s", value=chart.benchmark.text)
             if chart.benchmark.label:
                 text += f" ({chart.benchmark.label})"
         return text + "."
     if isinstance(chart, Bars):
-        parts = []
+        parts: list[str] = []
         for i, category in enumerate(chart.categories):
             counts = [(s.label, s.counts[i]) for s in chart.series]
             if all(c is None for _, c in counts):
-                parts.append(f"{category} not yet reported")
+                parts.append(w.format("%(quarter)s not yet reported", quarter=category))
                 continue
-            shown = ", ".join(f"{c} {label}" for label, c in counts if c)
-            parts.append(f"{category} {shown or 'none rated'}")
-        return f"{chart.title} by quarter: " + "; ".join(parts) + "."
+            named = ", ".join(f"{c} {label}" for label, c in counts if c)
+            parts.append(f"{category} {named or w.gettext('none rated')}")
+        return w.format("%(title)s by quarter: %(parts)s.", title=chart.title,
+                        parts="; ".join(parts))
     raise TypeError(f"not a chart: {chart!r}")
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     """The chart's data as JSON-ready values, numbers normalised to floats
     so that equal charts (322 == 322.0) give equal keys."""
     if is_dataclass(obj) and not isinstance(obj, type):
-        out = {"_type": type(obj).__name__}
+        out: dict[str, Any] = {"_type": type(obj).__name__}
         for f in fields(obj):
             out[f.name] = _plain(getattr(obj, f.name))
         return out

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from reportgen.core.model import Report
-
 from reportgen import __version__
 from reportgen.core.errors import DataError, Problem, ReportgenError, UsageError
+
+if TYPE_CHECKING:
+    from reportgen.core.model import Report
+    from reportgen.data.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 QUARTER = click.argument("quarter", required=False,
                          type=click.Path(file_okay=False, path_type=Path))
@@ -53,7 +59,7 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     """Return the settings from reportgen.toml or pyproject.toml, read once per command."""
     from reportgen.data.settings import load_settings
 
@@ -65,13 +71,14 @@ def _settings():  # type: ignore[no-untyped-def]
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    return meta["reportgen.settings"]
+    settings: Settings = meta["reportgen.settings"]
+    return settings
 
 
 def _verbosity() -> int:
     """Return 0 with --quiet, 2 with --verbose, else 1."""
     ctx = click.get_current_context(silent=True)
-    return ctx.meta.get("reportgen.verbosity", 1) if ctx is not None else 1
+    return int(ctx.meta.get("reportgen.verbosity", 1)) if ctx is not None else 1
 
 
 def _show_problems(problems: list[Problem]) -> None:
@@ -80,7 +87,7 @@ def _show_problems(problems: list[Problem]) -> None:
     show_problems(problems, verbosity=_verbosity())
 
 
-def _run(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _run(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Call into the library, turning its errors into messages and exit codes."""
     try:
         return func(*args, **kwargs)
@@ -128,6 +135,8 @@ def _stop_on_sigterm() -> None:
               help="Comma-separated: pdf, html.")
 @click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--language", type=click.Choice(["en-GB", "cy"]), default=None,
+              help="The report's language, instead of the plan's (cy: the Welsh edition).")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
@@ -140,8 +149,8 @@ def _stop_on_sigterm() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Processes drawing charts (default: one per core; 1: no pool).")
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
-          override: Path | None, time_limit: float, memory_limit: int, no_cache: bool,
-          jobs: int | None) -> None:
+          language: str | None, override: Path | None, time_limit: float, memory_limit: int,
+          no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
     from reportgen.charts import (
         store as chartstore,  # first: with a cold cache, Matplotlib loads while we do
@@ -155,7 +164,7 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or set(chosen) - set(FORMATS):
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    settings = _settings().overridden(output=output, templates=override)
+    settings = _settings().overridden(output=output, templates=override, language=language)
     verbosity = _verbosity()
     if verbosity >= 2:
         click.echo(f"  settings: {settings.source or 'defaults (no reportgen.toml)'}", err=True)
@@ -171,6 +180,9 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
                              cache=not no_cache, jobs=jobs)
 
     result = _run(shown_build)
+    if verbosity:
+        for note in result.notes:
+            click.secho(f"note: {note}", fg="cyan", err=True)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity:
@@ -179,29 +191,93 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
         click.echo(f"built in {result.seconds:.1f} s", err=True)
 
 
+@main.command("plan")
+@click.argument("year_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write into.  [default: reportgen.toml's output, or output]")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html.")
+@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
+              help="A council directory with templates/ and styles/ that override ours.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds the PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
+         override: Path | None, time_limit: float, memory_limit: int) -> None:
+    """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
+    plan-text.yaml (default: reportgen.toml's quarter's year, else the bundled sample)."""
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.pipeline import FORMATS, build_plan, default_year
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    settings = _settings().overridden(output=output, templates=override)
+    if year_dir is None:
+        year_dir = settings.quarter.parent if settings.quarter else default_year()
+    result = _run(build_plan, year_dir, settings.output, formats=chosen, draft=draft,
+                  strict=strict, settings=settings, limits=Limits(time_limit, memory_limit))
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if _verbosity():
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+        click.echo(f"built in {result.seconds:.1f} s", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--ratings", "audit", is_flag=True,
+              help="Also list every measure's value, target, the rule's rating, the published "
+                   "rating and why they differ, for checking before Cabinet.")
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (a published rating overriding the rule needs a "
+                   "rating_reason).")
+def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
-    from reportgen.data.load import load_quarter
+    from reportgen.compute.audit import audit_text
+    from reportgen.pipeline import load_plan_document, load_report
 
-    quarters = _quarters_of(paths) if paths else _default_quarters()
+    years = _plans_of(paths)
+    quarters = _quarters_of(paths, required=not years) if paths else _default_quarters()
     problems: list[Problem] = []
-    for quarter in quarters:
+
+    def check(load: Callable[[], list[Problem]]) -> None:
         try:
-            report = load_quarter(quarter)
-            problems += report.warnings
+            problems.extend(load())
         except DataError as exc:
-            problems += exc.problems
+            problems.extend(exc.problems)
         except UsageError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
-    if problems:
+
+    def quarter_warnings(quarter: Path) -> list[Problem]:
+        report = load_report(quarter, _settings())
+        if audit:
+            click.echo(audit_text(report))
+        return report.warnings
+
+    def plan_warnings(year: Path) -> list[Problem]:  # plan-text.yaml too, as `plan` reads it
+        return load_plan_document(year, _settings()).warnings
+
+    for quarter in quarters:
+        check(functools.partial(quarter_warnings, quarter))
+    for year in years:
+        check(functools.partial(plan_warnings, year))
+    if problems:  # a plan checked with its quarters reports its problems once
         _show_problems(sorted(set(problems)))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
+    if strict and any(p.severity == "warning" for p in problems):
+        click.secho("--strict: warnings fail", fg="red", err=True)
+        sys.exit(1)
     if _verbosity():
-        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)} checked")
+        plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
+        click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
 
 
 def _default_quarters() -> list[Path]:
@@ -215,7 +291,22 @@ def _default_quarters() -> list[Path]:
     return [_quarter(None)]
 
 
-def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
+def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the year directories given (or whose plan.yaml or plan-text.yaml is given):
+    their plan and plan text are checked as `reportgen plan` reads them."""
+    from reportgen.data.layout import PLAN_FILE, PLAN_TEXT_FILE, is_quarter_dir
+
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        if is_quarter_dir(directory) or not (directory / PLAN_FILE).is_file():
+            continue
+        if path.is_dir() or path.name in (PLAN_FILE, PLAN_TEXT_FILE):
+            found += [directory] if directory not in found else []
+    return found
+
+
+def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
     """Return the quarter directories that the given directories or files belong to."""
     from reportgen.data.layout import is_quarter_dir, quarters_in
 
@@ -227,9 +318,9 @@ def _quarters_of(paths: tuple[Path, ...]) -> list[Path]:
         else:  # a year directory, or plan.yaml: every quarter under it
             candidates = quarters_in(directory)
         found += [c for c in candidates if c not in found]
-    if not found:
-        raise click.BadParameter("no quarter directory (one with a report.yaml) found",
-                                 param_hint="PATHS")
+    if not found and required:
+        raise click.BadParameter("no quarter directory (one with a report.yaml) or plan.yaml "
+                                 "found", param_hint="PATHS")
     return found
 
 
@@ -362,8 +453,10 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
         raise click.UsageError("give two quarter directories, or one with --rev A..B")
     if revs is not None and new is not None:
         raise click.UsageError("with --rev, give one quarter directory")
+    before: Report | None
     with tempfile.TemporaryDirectory(prefix="reportgen-diff-") as tmp:
         if revs is None:
+            assert old is not None and new is not None  # noqa: S101 - checked above
             before, after = _load(old), _load(new)
             labels = (str(old), str(new))
         else:
@@ -374,15 +467,16 @@ def diff(old: Path | None, new: Path | None, revs: str | None, fmt: str) -> None
                       if rev_new else quarter)
             if at_new is None:
                 raise click.UsageError(f"{quarter} does not exist at {rev_new}")
-            before = _load(at_old) if at_old is not None else None  # a new quarter
             after = _load(at_new)
+            before = _load(at_old) if at_old is not None else None  # a new quarter
             labels = (git.label(quarter, rev_old), git.label(quarter, rev_new))
-    changes = review.compare(before, after)
+    changes, published = review.compare(before, after), review.overrides(after)
     if fmt == "json":
-        click.echo(json.dumps(review.as_json(changes, *labels), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(review.as_json(changes, *labels, published), indent=2,
+                              ensure_ascii=False))
     else:
         render = review.as_markdown if fmt == "markdown" else review.as_text
-        click.echo(render(changes, *labels), nl=False)
+        click.echo(render(changes, *labels, published), nl=False)
 
 
 def _load(quarter: Path) -> Report:

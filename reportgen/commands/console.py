@@ -58,17 +58,19 @@ def _source_lines(path: Path) -> list[str]:
 def show_problems(problems: list[Problem], *, verbosity: int = NORMAL) -> None:
     """Print each problem in colour with its YAML line quoted, then the counts."""
     errors = sum(p.severity == "error" for p in problems)
+    notes = sum(p.severity == "note" for p in problems)
     files: dict[str, list[str]] = {}
     for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
+        colour = {"error": "red", "note": "cyan"}.get(p.severity, "yellow")
         click.secho(f"{p.severity}: ", fg=colour, bold=True, nl=False, err=True)
         click.echo(str(p), err=True)
         if verbosity >= NORMAL:
             for line in source_excerpt(p, files):
                 click.secho(line, fg="cyan" if line.rstrip().endswith("^") else None, err=True)
-    warnings = len(problems) - errors
-    click.secho(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
-                fg="red" if errors else "yellow", err=True)
+    warnings = len(problems) - errors - notes
+    also = f", {notes} note{'s' * (notes != 1)}" if notes else ""
+    click.secho(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+                f"{also}", fg="red" if errors else "yellow", err=True)
 
 
 class BuildProgress:

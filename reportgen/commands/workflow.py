@@ -7,12 +7,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.compute.readiness import PLACEHOLDER
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
-from reportgen.data.layout import plan_path, update_paths
+from reportgen.data.layout import PLAN_TEXT_FILE, REPORT_FILE, plan_path, update_paths
 from reportgen.data.safefile import data_root, read_bytes
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
@@ -37,15 +38,23 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
-    files = {target / "report.yaml": _report_text(report, quarter, year, source)}
+    files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
     for path in update_paths(source):
-        files[target / path.name] = _update_text(path, quarter, year, source, same_year)
+        files[target / path.name] = _update_text(path, quarter, year, source, same_year,
+                                                 _progress_words(report))
     done = []
     plan = plan_path(target)
+    plan_files = set()
     if not plan.exists():
         files[plan] = _plan_text(plan_path(source), year)
         done.append(f"copied {display_path(plan)} from {display_path(plan_path(source))}: "
                     f"update it for {year} (objectives, measures, owners)")
+        plan_files.add(plan)
+        words = plan_path(source).with_name(PLAN_TEXT_FILE)  # the plan document's text
+        if words.is_file() and not plan.with_name(PLAN_TEXT_FILE).exists():
+            files[plan.with_name(PLAN_TEXT_FILE)] = words.read_text(encoding="utf-8-sig")
+            plan_files.add(plan.with_name(PLAN_TEXT_FILE))
+            done.append(f"copied {display_path(words)} too: update the plan's text for {year}")
     target.mkdir(parents=True, exist_ok=True)
     for path, text in files.items():
         if not text.startswith("# yaml-language-server"):  # editor completion, as in the sample
@@ -53,7 +62,7 @@ def new_quarter(source: Path, target: Path) -> list[str]:
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
             out.write(text)
     done.insert(0, f"wrote {display_path(target)}: Quarter {quarter} {year}, "
-                   f"{len(files) - (plan in files)} files from {display_path(source)}")
+                   f"{len(files) - len(plan_files)} files from {display_path(source)}")
     if not same_year:
         done.append("targets were cleared for the new year: fill in each '# to fill'")
     return done
@@ -85,17 +94,26 @@ def _header(kind: str, quarter: int, year: str, source: Path) -> str:
             f"`reportgen new-quarter`.\n# {todo}\n")
 
 
-def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool) -> str:
+def _progress_words(report: Report) -> str:
+    """Return the plan's progress words as a service lead reads them: "A, B, C or D"."""
+    labels = [p.label for p in report.progress_scheme.ranked]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: bool,
+                 progress_words: str = "Complete, Good, Review or Action") -> str:
     """Return an update file with the same ids: progress, comments and values to fill,
     targets and benchmarks kept within the year."""
     data = read(path, within=data_root(source)).data or {}
     lines = [_header("update", quarter, year, source)]
-    if data.get("objectives"):
-        lines.append("objectives:")
-        for ident in data["objectives"]:
-            lines += [f"  {ident}:",
-                      f"    progress:  {TO_FILL}: Complete, Good, Review or Action",
-                      f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"]
+    for section in ("objectives", "deliverables"):
+        if data.get(section):
+            lines.append(f"{section}:")
+            for ident in data[section]:
+                lines += [f"  {ident}:",
+                          f"    progress:  {TO_FILL}: {progress_words}",
+                          f"    comment:  {TO_FILL}: write 'comment: |' and the text indented "
+                          "below"]
     if data.get("measures"):
         lines.append("measures:")
         for ident, entry in data["measures"].items():
@@ -104,6 +122,13 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
             if entry.get("target") is not None:
                 lines.append(f"    target: {_scalar(entry['target'])}" if same_year else
                              f"    target:  {TO_FILL}: the {year} target")
+            for name in ("floor", "tolerance"):  # set with the target, for the thresholds rule
+                if entry.get(name) is not None:
+                    lines.append(f"    {name}: {_scalar(entry[name])}" if same_year else
+                                 f"    {name}:  {TO_FILL}: the {year} {name}")
+            if entry.get("rating") is not None and entry.get("target") is None:
+                # a status published with no target (Derby City's) is this quarter's to give
+                lines.append(f"    rating:  {TO_FILL}: the published rating, or delete")
             for name in ("benchmark", "benchmark_group"):
                 if entry.get(name) is not None:
                     lines.append(f"    {name}: {_scalar(entry[name])}")
@@ -138,15 +163,21 @@ class Owner:
     measures: list[dict[str, str]] = field(default_factory=list)
 
 
-def status(report: Report) -> dict:
+def status(report: Report) -> dict[str, Any]:
     """Return what still awaits an update, grouped by owner (in plan order), with counts."""
     owners: dict[str, Owner] = {}
     for o in report.objectives:
         group = owners.setdefault(o.owner, Owner(o.owner))
         if o.progress.label == AWAITING:
-            group.objectives.append({"id": o.id, "title": o.title})
+            group.objectives.append({"id": o.id, "title": o.title, "kind": o.kind})
         group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
                            for m in o.measures if not m.updated]
+    for outcome in report.outcomes:  # key measures have no owner of their own
+        for m in outcome.key_measures:
+            if not m.updated:
+                owners.setdefault(f"{outcome.name} (key measures)", Owner(
+                    f"{outcome.name} (key measures)")).measures.append(
+                        {"id": m.id, "title": m.title, "objective": ""})
     waiting = [g for g in owners.values() if g.objectives or g.measures]
     objectives = sum(len(g.objectives) for g in waiting)
     measures = sum(len(g.measures) for g in waiting)
@@ -163,7 +194,7 @@ def status(report: Report) -> dict:
     }
 
 
-def status_text(found: dict) -> str:
+def status_text(found: dict[str, Any]) -> str:
     """Return the status as the policy team reads it in a terminal."""
     o, m = found["objectives"], found["measures"]
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "
@@ -177,7 +208,7 @@ def status_text(found: dict) -> str:
     for group in found["owners"]:
         lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
                       f"{_count(len(group['measures']), 'measure')}"]
-        lines += [f"  objective {x['id']}: {x['title']}" for x in group["objectives"]]
+        lines += [f"  {x['kind']} {x['id']}: {x['title']}" for x in group["objectives"]]
         lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"
                   for x in group["measures"]]
     if found["report_text_placeholders"]:

@@ -7,10 +7,11 @@ as loaded and rated, so a changed target that moves a rating shows as both.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from reportgen.core.model import Measure, Objective, Report
@@ -45,7 +46,35 @@ class Change:
     field: str  # progress, rating, value, target, benchmark, no_data, comment, note, ...
     old: str | None = None
     new: str | None = None
-    words: Words = field(default_factory=list)  # text changes only
+    words: Words = dataclasses.field(default_factory=list)  # text changes only
+
+
+@dataclass(frozen=True)
+class Override:
+    """A published rating in the new version that differs from the rule's, with why."""
+
+    id: str
+    title: str
+    value: str
+    target: str
+    rule: str
+    published: str
+    reason: str | None
+
+
+def overrides(report: Report) -> list[Override]:
+    """Return every published rating that differs from the rule, in report order: not a
+    change, but what a reviewer must read before Cabinet whatever else changed."""
+    return [Override(m.id, m.title, m.text(m.value), m.text(m.target),
+                     m.rule_rating.label if m.rule_rating else "no rating",
+                     m.published or "", m.rating_reason)
+            for m in report.measures if m.overridden]
+
+
+def _override_line(o: Override) -> str:
+    reason = o.reason or "no reason given"
+    return (f"{o.id} {o.title}: published {o.published}, the rule gives {o.rule} "
+            f"(value {o.value}, target {o.target}): {reason}")
 
 
 def compare(old: Report | None, new: Report) -> list[Change]:
@@ -102,7 +131,7 @@ def _shown(measure: Measure, name: str) -> str | None:
     """Return a field as the report prints it, so 92 -> 92.0 shows as a change."""
     value = getattr(measure, name)
     if name == "no_data" or value is None:
-        return value
+        return None if value is None else str(value)
     return measure.text(value)
 
 
@@ -172,11 +201,15 @@ def _quote(value: str | None) -> str:
     return "(none)" if value is None else value
 
 
-def as_text(changes: list[Change], old_label: str, new_label: str) -> str:
-    """Return the changes as plain text for a terminal, git-style word marks in comments."""
+def as_text(changes: list[Change], old_label: str, new_label: str,
+            published: list[Override] | None = None) -> str:
+    """Return the changes as plain text for a terminal, git-style word marks in comments,
+    then every published rating that overrides the rule."""
+    tail = (["", f"Published ratings that differ from the rule ({len(published)})"] +
+            [f"  {_override_line(o)}" for o in published]) if published else []
     lines = [f"Changes from {old_label} to {new_label}"]
     if not changes:
-        return lines[0] + "\nNo changes that the report shows.\n"
+        return "\n".join([lines[0], "No changes that the report shows.", *tail]) + "\n"
     for key, heading in SECTIONS:
         chosen = [c for c in changes if c.section == key]
         if not chosen:
@@ -191,7 +224,7 @@ def as_text(changes: list[Change], old_label: str, new_label: str) -> str:
                 lines += [f"  {_label(c)}: {c.field}", f"    {marked}"]
             else:
                 lines.append(f"  {_label(c)}: {c.field} {_quote(c.old)} -> {_quote(c.new)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + tail) + "\n"
 
 
 def _md(text: str | None) -> str:
@@ -202,8 +235,10 @@ def _md(text: str | None) -> str:
     return re.sub(r"([\\`*_\[\]|~#])", r"\\\1", escaped)
 
 
-def as_markdown(changes: list[Change], old_label: str, new_label: str) -> str:
-    """Return the changes as Markdown for a pull-request comment or a CI job summary."""
+def as_markdown(changes: list[Change], old_label: str, new_label: str,
+                published: list[Override] | None = None) -> str:
+    """Return the changes as Markdown for a pull-request comment or a CI job summary, then
+    every published rating that overrides the rule."""
     n = counts(changes)
     summary = ", ".join(f"{n[key]} {NOUNS[key][n[key] != 1]}" for key, _ in SECTIONS if n[key])
     summary = summary or "no changes that the report shows"
@@ -225,10 +260,20 @@ def as_markdown(changes: list[Change], old_label: str, new_label: str) -> str:
                 lines += [f"**{_md(_label(c))}** ({c.field})", "", f"> {marked}", ""]
         else:
             lines += [f"- {c.item} **{_md(c.id)}**: {_md(c.title)}" for c in chosen]
+    if published:
+        lines += ["", "#### Published ratings that differ from the rule", "",
+                  "| Measure | Value | Target | Rule | Published | Reason |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {_md(f'{o.id} {o.title}')} | {_md(o.value)} | {_md(o.target)} | "
+                  f"{_md(o.rule)} | **{_md(o.published)}** | "
+                  f"{_md(o.reason) if o.reason else '**no reason given**'} |" for o in published]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def as_json(changes: list[Change], old_label: str, new_label: str) -> dict[str, Any]:
-    """Return the changes as data: labels, counts per section and every change."""
+def as_json(changes: list[Change], old_label: str, new_label: str,
+            published: list[Override] | None = None) -> dict[str, Any]:
+    """Return the changes as data: labels, counts per section, every change and every
+    published rating that overrides the rule."""
     return {"old": old_label, "new": new_label, "counts": counts(changes),
-            "changes": [asdict(c) for c in changes]}
+            "changes": [asdict(c) for c in changes],
+            "overrides": [asdict(o) for o in published or []]}

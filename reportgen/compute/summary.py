@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.core.model import Measure, Objective, Report
-from reportgen.core.ratings import PROGRESS, Scheme
+from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, Scheme
+from reportgen.core.words import Words
 
 
 @dataclass(frozen=True)
@@ -16,10 +17,11 @@ class Count:
     icon: str
 
 
-def progress_counts(objectives: list[Objective]) -> list[Count]:
+def progress_counts(objectives: list[Objective],
+                    levels: ProgressScheme = DEFAULT_PROGRESS) -> list[Count]:
     """Count objectives by progress, in the key's order (zeros included)."""
     return [Count(p.label, sum(o.progress.label == p.label for o in objectives), p.colour, p.icon)
-            for p in PROGRESS]
+            for p in levels.levels]
 
 
 def rating_counts(measures: list[Measure], scheme: Scheme) -> list[Count]:
@@ -41,37 +43,62 @@ def percentages(counts: list[int]) -> list[int]:
     return out
 
 
-def join(parts: list[str]) -> str:
-    """Join as English does: "a", "a and b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def join(parts: list[str], words: Words | None = None) -> str:
+    """Join as English does: "a", "a and b", "a, b and c" (or as the report's language does)."""
+    if len(parts) == 1:
+        return parts[0]
+    words = words or Words()
+    return words.format("%(items)s and %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
 
 
-def objectives_sentence(report: Report, *, with_percentages: bool = False) -> str:
+def objectives_sentence(report: Report, *, with_percentages: bool | None = None) -> str:
     """Return the overview sentence, e.g. "... 19 show good progress, 4 require review and
-    1 requires action." Ratings with no objectives are left out."""
-    counts = progress_counts(report.objectives)
+    1 requires action." Ratings with no objectives are left out; with percentages (the
+    profile's choice unless told), each count has its share and the shares add up to 100."""
+    if with_percentages is None:
+        with_percentages = report.profile.percentages
+    words = report.words
+    counts = progress_counts(report.objectives, report.progress_scheme)
     shares = percentages([c.count for c in counts])
-    phrases = {p.label: p.phrase for p in PROGRESS}
+    phrases = {p.label: p.phrase for p in report.progress_scheme.levels}
     parts = []
     for count, share in zip(counts, shares, strict=True):
         if count.count:
             one, many = phrases[count.label]
-            pct = f" ({share}%)" if with_percentages else ""
-            parts.append(f"{count.count}{pct} {one if count.count == 1 else many}")
+            phrase = words.ngettext(one, many, count.count)
+            parts.append(words.format("%(count)s (%(share)s%%) %(phrase)s", count=count.count,
+                                      share=share, phrase=phrase) if with_percentages else
+                         words.format("%(count)s %(phrase)s", count=count.count, phrase=phrase))
     total = len(report.objectives)
-    noun = "Strategic Objective" if total == 1 else "Strategic Objectives"
-    body = join(parts) if parts else "none have been rated yet"
-    return f"As at Quarter {report.quarter}, of the {total} {noun} in the {report.plan}, {body}."
+    noun = words.ngettext("Strategic Objective", "Strategic Objectives", total)
+    body = join(parts, words) if parts else words.gettext("none have been rated yet")
+    return words.format(
+        "As at Quarter %(quarter)s, of the %(total)s %(objectives)s in the %(plan)s, "
+        "%(counts)s.", quarter=report.quarter, total=total, objectives=noun, plan=report.plan,
+        year=report.year, counts=body)
 
 
 def measures_sentence(report: Report) -> str:
-    """Return a sentence counting measures by performance rating."""
+    """Return a sentence counting measures by performance rating ("" when the profile
+    leaves it out)."""
+    if not report.profile.measures_sentence:
+        return ""
+    words = report.words
     counts = [c for c in rating_counts(report.measures, report.scheme) if c.count]
     rated = sum(c.count for c in counts)
     total = len(report.measures)
     if not rated:
-        return f"None of the {total} measures has a rating against a target this quarter."
-    verb = "is" if rated == 1 else "are"
-    parts = join([f"{c.count} {c.label}" for c in counts])
-    return (f"Of the {total} measures, {rated} {verb} rated against a target this quarter: "
-            f"{parts}.")
+        return words.format("None of the %(total)s measures has a rating against a target "
+                            "this quarter.", total=total)
+    parts = join([f"{c.count} {words.label(c.label)}" for c in counts], words)
+    # a status published with no target (Derby City's) is a rating, but not against a target
+    if all(m.target is not None for m in report.measures if m.rating):
+        sentence = words.ngettext(
+            "Of the %(total)s measures, %(rated)s is rated against a target this quarter: "
+            "%(parts)s.", "Of the %(total)s measures, %(rated)s are rated against a target "
+            "this quarter: %(parts)s.", rated)
+    else:
+        sentence = words.ngettext(
+            "Of the %(total)s measures, %(rated)s is rated this quarter: %(parts)s.",
+            "Of the %(total)s measures, %(rated)s are rated this quarter: %(parts)s.", rated)
+    return sentence % {"total": total, "rated": rated, "parts": parts}

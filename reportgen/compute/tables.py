@@ -27,7 +27,8 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
     names = {o.id: o.name for o in report.outcomes}
     header = ["Outcome", "No.", "Strategic Objective", "Owner", "Expected Completion",
               "Progress", "Comments"]
-    rows = [[names[o.outcome_id], o.id, o.title, o.owner, o.expected_completion,
+    rows = [[names[o.outcome_id], o.id, o.title, o.owner,
+             o.expected_completion or o.completion_text,
              "" if o.progress.label == AWAITING else o.progress.label, o.comment]
             for o in report.objectives]
     return header, rows
@@ -36,16 +37,21 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
 def measure_table(report: Report) -> tuple[Row, list[Row]]:
     """Return the header and rows of the measures table, both reporting kinds together."""
     names = {o.id: o.name for o in report.outcomes}
-    outcome_of = {o.id: o.outcome_id for o in report.objectives}
+    # by measure: an outcome's key measures belong to no objective
+    outcome_of = {m.id: o.id for o in report.outcomes for m in o.measures}
     years = report.history_years
     header = ["Outcome", "Strategic Objective", "Measure id", "Measure", "Reporting",
               "Reporting Frequency", "Unit", "Better", *years, "Latest", "Target",
-              "Performance", "Benchmark", "Benchmark Group", "Data as at", "No data", "Note"]
-    rows = [[names[outcome_of[m.objective_id]], m.objective_id, m.id, m.title, m.reporting,
+              "Performance", "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
+              "Floor", "Rule's rating", "Published rating", "Rating reason"]
+    rows = [[names[outcome_of[m.id]], m.objective_id, m.id, m.title, m.reporting,
              m.frequency, m.unit, m.better, *(number(m.history.get(y)) for y in years),
-             number(m.value), number(m.target), m.rating.label if m.rating else "",
+             number(m.value), number(m.target),
+             m.rating.label if m.rating else (m.not_rated or ""),
              number(m.benchmark), m.benchmark_group, m.as_at.isoformat() if m.as_at else "",
-             m.no_data or "", m.note or ""]
+             m.no_data or "", m.note or "", number(m.floor),
+             m.rule_rating.label if m.rule_rating else "", m.published or "",
+             m.rating_reason or ""]
             for m in report.measures]
     return header, rows
 
@@ -80,7 +86,7 @@ def to_xlsx(report: Report) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
-    decimals = {m.id: max((q.decimals for q in (m.value, m.target, m.benchmark,
+    decimals = {m.id: max((q.decimals for q in (m.value, m.target, m.benchmark, m.floor,
                                                  *m.history.values()) if q), default=0)
                 for m in report.measures}
     for title, (header, rows) in (("Objectives", objective_table(report)),

@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.compute.summary import join
-from reportgen.core.model import Measure, Objective, Report, earlier_year, quarter_label
-from reportgen.core.ratings import PROGRESS, Progress, Rating
+from reportgen.core.model import QUARTER_END_MONTH, Measure, Objective, Report, earlier_year
+from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, Rating
+from reportgen.core.words import Words
 
-RANKED_PROGRESS = [p.label for p in PROGRESS[:4]]  # Complete > Good > Review > Action
+
+def _ranked(report: Report) -> list[str]:
+    """Return the progress words best first: Complete > Good > Review > Action."""
+    return [p.label for p in report.progress_scheme.ranked]
 
 
 @dataclass(frozen=True)
@@ -32,18 +36,20 @@ class Direction:
 
 def quarter_labels(report: Report) -> list[str]:
     """Return the four quarters' labels of the report's year: Jun, Sep, Dec, Mar."""
-    return [quarter_label(report.year, n) for n in range(1, 5)]
+    start = int(report.year[:4])
+    return [f"{report.words.month(QUARTER_END_MONTH[n])} {start + (n == 4)}"
+            for n in range(1, 5)]
 
 
 def trend_rows(report: Report, kind: str) -> list[TrendRow]:
     """Count objectives ("objectives") or rated measures ("measures") per rating for each
     quarter of the year so far, in the key's order."""
     by_quarter = {s.quarter: s for s in report.quarters}
-    levels: list[Progress | Rating] = list(PROGRESS if kind == "objectives" else
-                                           report.scheme.bands)
-    rows = []
+    levels: list[Progress | Rating] = list(report.progress_scheme.levels
+                                           if kind == "objectives" else report.scheme.bands)
+    rows: list[TrendRow] = []
     for level in levels:
-        counts = []
+        counts: list[int | None] = []
         for n in range(1, 5):
             status = by_quarter.get(n)
             if status is None:
@@ -53,7 +59,8 @@ def trend_rows(report: Report, kind: str) -> list[TrendRow]:
             counts.append(sum(r is not None and r.label == level.label for r in given))
         rows.append(TrendRow(level.label, level.colour, level.icon, tuple(counts)))
     if kind == "objectives":  # "Awaiting update" only where it happened
-        rows = [r for r in rows if r.label in RANKED_PROGRESS or any(r.counts)]
+        ranked = _ranked(report)
+        rows = [r for r in rows if r.label in ranked or any(r.counts)]
     return rows
 
 
@@ -63,12 +70,13 @@ def _compare(before: str, now: str, order: list[str]) -> str | None:
     return "improved" if order.index(now) < order.index(before) else "worsened"
 
 
-def objective_change(o: Objective) -> str | None:
+def objective_change(o: Objective, report: Report | None = None) -> str | None:
     """Return "improved" or "worsened" against last quarter's progress; None if the same
     or either is not entered."""
     if o.previous is None:
         return None
-    return _compare(o.previous.label, o.progress.label, RANKED_PROGRESS)
+    ranked = _ranked(report) if report else [p.label for p in DEFAULT_PROGRESS.ranked]
+    return _compare(o.previous.label, o.progress.label, ranked)
 
 
 def measure_change(m: Measure, report: Report) -> str | None:
@@ -84,7 +92,9 @@ def was(report: Report, previous: Progress | Rating | None, change: str | None) 
     """Return "was Review in Quarter 1" where the rating changed, else ""."""
     if change is None or previous is None:
         return ""
-    return f"was {previous.label} in Quarter {report.quarter - 1}"
+    return report.words.format("was %(rating)s in Quarter %(quarter)s",
+                               rating=report.words.label(previous.label),
+                               quarter=report.quarter - 1)
 
 
 def changes_sentence(report: Report) -> str:
@@ -93,23 +103,35 @@ def changes_sentence(report: Report) -> str:
         return ""
     changes = {"improved": [0, 0], "worsened": [0, 0]}
     for o in report.objectives:
-        if change := objective_change(o):
+        if change := objective_change(o, report):
             changes[change][0] += 1
     for m in report.measures:
         if change := measure_change(m, report):
             changes[change][1] += 1
-    parts = [_change_part(word, *changes[word]) for word in ("improved", "worsened")]
-    return f"Since Quarter {report.quarter - 1}, {parts[0]} and {parts[1]}."
+    words = report.words
+    return words.format("Since Quarter %(quarter)s, %(improved)s and %(worsened)s.",
+                        quarter=report.quarter - 1,
+                        improved=_change_part(words, "improved", *changes["improved"]),
+                        worsened=_change_part(words, "worsened", *changes["worsened"]))
 
 
-def _change_part(word: str, objectives: int, measures: int) -> str:
+def _change_part(words: Words, word: str, objectives: int, measures: int) -> str:
     total = objectives + measures
     if not total:
-        return f"none has {word}"
-    items = [f"{n} {noun if n == 1 else noun + 's'}" for n, noun in
-             ((objectives, "Strategic Objective"), (measures, "measure")) if n]
-    verb = "has" if total == 1 else "have"
-    return f"{total} rating{'s' * (total != 1)} {verb} {word} ({join(items)})"
+        return (words.gettext("none has improved") if word == "improved"
+                else words.gettext("none has worsened"))
+    items = [words.ngettext("%(n)s Strategic Objective", "%(n)s Strategic Objectives",
+                            objectives) % {"n": objectives}] if objectives else []
+    if measures:
+        items.append(words.ngettext("%(n)s measure", "%(n)s measures", measures)
+                     % {"n": measures})
+    if word == "improved":
+        text = words.ngettext("%(n)s rating has improved (%(items)s)",
+                              "%(n)s ratings have improved (%(items)s)", total)
+    else:
+        text = words.ngettext("%(n)s rating has worsened (%(items)s)",
+                              "%(n)s ratings have worsened (%(items)s)", total)
+    return text % {"n": total, "items": join(items, words)}
 
 
 def direction(m: Measure, report: Report) -> Direction | None:
@@ -121,17 +143,17 @@ def direction(m: Measure, report: Report) -> Direction | None:
         return None
     moved = (m.value.value > before.value) - (m.value.value < before.value)
     if not moved:
-        return Direction("No change", "arrow-flat", "#505a5f", since)
+        return Direction(report.words.gettext("No change"), "arrow-flat", "#505a5f", since)
     better = moved if m.better == "higher" else -moved
     arrow = "arrow-up" if moved > 0 else "arrow-down"
     if better > 0:
-        return Direction("Improving", arrow, "#00703c", since)
-    return Direction("Worsening", arrow, "#b81800", since)
+        return Direction(report.words.gettext("Improving"), arrow, "#00703c", since)
+    return Direction(report.words.gettext("Worsening"), arrow, "#b81800", since)
 
 
 def action_objectives(report: Report) -> list[Objective]:
-    """Return the objectives whose progress is the worst (Action)."""
-    return [o for o in report.objectives if o.progress.label == RANKED_PROGRESS[-1]]
+    """Return the objectives whose progress needs action (Action, by the progress scheme)."""
+    return [o for o in report.objectives if o.progress.action]
 
 
 def action_measures(report: Report) -> list[Measure]:

@@ -9,7 +9,9 @@ from pathlib import Path
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.numbers import Quantity
-from reportgen.core.ratings import Progress, Rating, Scheme
+from reportgen.core.profile import Profile
+from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, ProgressScheme, Rating, Scheme
+from reportgen.core.words import Words
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 QUARTER_END_MONTH = {1: 6, 2: 9, 3: 12, 4: 3}  # Quarter 1 is April to June
@@ -50,6 +52,22 @@ class Measure:
     # where each typed-in history value is: file, line, column
     history_where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     previous_rating: Rating | None = None  # the rating in the previous quarter, if any
+    plan_target: Quantity | None = None  # the target the plan document prints, if set
+    floor: Quantity | None = None  # thresholds rule: given, or the target less a tolerance
+    tolerance: Quantity | None = None
+    published: str | None = None  # the council's own rating word, as typed (`rating:`)
+    rating_reason: str | None = None
+    rating_where: tuple[str, int, int] | None = None  # file, line, column of `rating:`
+    rule_rating: Rating | None = None  # what the scheme's rule gives (compute.rate)
+    not_rated: str | None = None  # "Baseline" or "No quarterly target", as published
+
+    @property
+    def overridden(self) -> bool:
+        """Tell whether the published rating differs from the rule's (the rule gave one)."""
+        if self.published is None or self.target is None or self.value is None:
+            return False
+        rule = self.rule_rating.label if self.rule_rating else None
+        return self.published != rule
 
     @property
     def updated(self) -> bool:
@@ -72,10 +90,14 @@ class Objective:
     measures: list[Measure] = field(default_factory=list)
     source: str | None = None
     previous: Progress | None = None  # the progress in the previous quarter, if entered
+    kind: str = "objective"  # or "deliverable": one of an outcome's deliverables
+    completion_text: str = ""  # a deliverable's expected completion as typed: "Ongoing"
 
     @property
     def completion_label(self) -> str:
         """Return the expected completion as printed: "Apr 2027"."""
+        if self.kind == "deliverable":  # free text: "March 2021", "Ongoing", "Tbc"
+            return self.completion_text
         year, month = self.expected_completion.split("-")
         return f"{MONTHS[int(month) - 1]} {year}"
 
@@ -84,12 +106,18 @@ class Objective:
 class Outcome:
     id: str
     name: str
-    title: str
-    objectives: list[Objective]
+    title: str  # "" when the outcome has one name
+    objectives: list[Objective]  # strategic objectives, then deliverables
+    key_measures: list[Measure] = field(default_factory=list)  # the outcome's, not an objective's
+
+    @property
+    def heading(self) -> str:
+        """Return "People: Empowered communities ...", or the one name when there is no title."""
+        return f"{self.name}: {self.title}" if self.title else self.name
 
     @property
     def measures(self) -> list[Measure]:
-        return [m for o in self.objectives for m in o.measures]
+        return [m for o in self.objectives for m in o.measures] + self.key_measures
 
     def measures_reported(self, reporting: str) -> list[Measure]:
         return [m for m in self.measures if m.reporting == reporting]
@@ -108,6 +136,9 @@ class QuarterStatus:
     progress: dict[str, Progress]
     figures: dict[str, Figures]
     ratings: dict[str, Rating | None] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)  # measure id -> `rating:` word
+    floors: dict[str, Quantity] = field(default_factory=dict)  # thresholds rule
+    last_year: dict[str, Quantity] = field(default_factory=dict)  # same quarter, year before
 
 
 @dataclass
@@ -125,6 +156,9 @@ class Report:
     brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
     warnings: list[Problem] = field(default_factory=list)
     quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
+    progress_scheme: ProgressScheme = DEFAULT_PROGRESS
+    profile: Profile = field(default_factory=Profile)
+    words: Words = field(default_factory=Words)
 
     @property
     def objectives(self) -> list[Objective]:
@@ -141,6 +175,9 @@ class Report:
 
     @property
     def title(self) -> str:
-        """Return the report's title: "Performance Report Quarter 1 2025 to 2026"."""
+        """Return the report's title: "Performance Report Quarter 1 2025 to 2026" (or the
+        profile's)."""
         start = int(self.year[:4])
-        return f"Performance Report Quarter {self.quarter} {start} to {start + 1}"
+        return self.words.format("Performance Report Quarter %(quarter)s %(start)s to %(end)s",
+                                 quarter=self.quarter, start=start, end=start + 1,
+                                 year=self.year, plan=self.plan, council=self.council)

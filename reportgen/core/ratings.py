@@ -1,8 +1,13 @@
-"""Rating schemes: objective progress as entered, measure performance computed from target.
+"""Rating schemes: objective progress as entered, measure performance computed by a rule.
 
-d = (value - target) / |target| x 100, sign flipped where lower is better, compared with
-each band's condition, best band first. Arithmetic is Decimal on the typed digits, so a
-boundary (d = 5 exactly, or -2) lands where the words of the key put it.
+Two rules, as data (docs/data-format.md, "Ratings"):
+- relative: d = (value - target) / |target| x 100, sign flipped where lower is better,
+  compared with each band's condition, best band first;
+- thresholds: each measure's own target and floor, in its unit: at or better than the
+  target, at or better than the floor, worse than the floor.
+Either may be adjusted by direction of travel (`Travel`). Arithmetic is Decimal on the typed
+digits, so a boundary (d = 5 exactly, a value equal to its floor) lands where the words of
+the key put it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reportgen.core.errors import did_you_mean
 from reportgen.core.numbers import Quantity
 
 HIGH_TARGET = Decimal(95)  # "if the target is greater than 95%": percentages only
@@ -25,11 +31,21 @@ class Condition:
 
     @classmethod
     def parse(cls, text: str) -> Condition:
-        op, number = re.fullmatch(r"(>=|>)\s*(-?\d+(?:\.\d+)?)", text.strip()).groups()
-        return cls(op, Decimal(number))
+        found = re.fullmatch(r"(>=|>)\s*(-?\d+(?:\.\d+)?)", text.strip())
+        if found is None:  # data.schema checks conditions before they get here
+            raise ValueError(f"'{text}' is not a condition such as '>= -2'")
+        return cls(found[1], Decimal(found[2]))
 
     def holds(self, d: Decimal) -> bool:
         return d > self.threshold if self.op == ">" else d >= self.threshold
+
+
+RULES = ("relative", "thresholds")
+REFERENCES = ("target", "floor")  # what a band of the thresholds rule compares with
+COMPARE = {"same-quarter-last-year": "the same quarter last year",
+           "previous-quarter": "the previous quarter"}
+# Published words that say "not rated this period" (reports 002 and 004), in any scheme.
+NOT_RATED = ("Baseline", "No quarterly target")
 
 
 @dataclass(frozen=True)
@@ -42,18 +58,72 @@ class Rating:
     description: str
     when: Condition | None = None
     when_high_target: Condition | None = None
+    reference: str | None = None  # thresholds rule: at or better than "target" | "floor"
+
+
+@dataclass(frozen=True)
+class Travel:
+    """Direction of travel: a band the rule gives becomes another where the value has (or
+    has not) improved on the comparison value. Checked by scheme_from to only ever move an
+    improvement up and no improvement down, keeping band order (so ratings stay monotone)."""
+
+    compare: str  # a key of COMPARE
+    improved: tuple[tuple[str, str], ...] = ()
+    not_improved: tuple[tuple[str, str], ...] = ()
+
+    def adjust(self, band: str, improved: bool) -> str:
+        """Return the band's label after the adjustment."""
+        return dict(self.improved if improved else self.not_improved).get(band, band)
+
+    def sentences(self) -> list[str]:
+        """Return the key's words for the adjustment."""
+        since = COMPARE[self.compare]
+        return ([f"{a} becomes {b} where performance has improved on {since}." for a, b in
+                 self.improved] +
+                [f"{a} becomes {b} where performance has not improved on {since}." for a, b in
+                 self.not_improved] +
+                [f"Without a value for {since}, the rating is the rule's."])
 
 
 @dataclass(frozen=True)
 class Scheme:
     name: str
     bands: tuple[Rating, ...]
+    rule: str = "relative"  # a word of RULES
+    travel: Travel | None = None
+    mark_overrides: bool = False  # mark published ratings that differ from the rule
 
     def rate(self, value: Quantity | None, target: Quantity | None, better: str,
-             unit: str) -> Rating | None:
-        """Return the band for value against target; None when either is missing."""
+             unit: str, *, floor: Quantity | None = None,
+             before: Quantity | None = None) -> Rating | None:
+        """Return the band for value against target; None when either is missing. `floor`
+        is the measure's floor (thresholds rule; none: the target), `before` the value
+        direction of travel compares with (none: no adjustment)."""
         if value is None or target is None:
             return None
+        band = (self._threshold_band(value, target, floor, better) if self.rule == "thresholds"
+                else self._relative_band(value, target, better, unit))
+        if self.travel is not None and before is not None:
+            sign = 1 if better == "higher" else -1
+            improved = sign * (value.value - before.value) > 0
+            band = self.band(self.travel.adjust(band.label, improved)) or band
+        return band
+
+    def band(self, label: str) -> Rating | None:
+        """Return the band with this label, if the scheme has one."""
+        return next((b for b in self.bands if b.label == label), None)
+
+    def rank(self, rating: Rating) -> int:
+        """Return the band's place, 0 for the best."""
+        return [b.label for b in self.bands].index(rating.label)
+
+    @property
+    def notes(self) -> list[str]:
+        """Return the key's sentences beyond the bands' own words."""
+        return self.travel.sentences() if self.travel else []
+
+    def _relative_band(self, value: Quantity, target: Quantity, better: str,
+                       unit: str) -> Rating:
         sign = 1 if better == "higher" else -1
         if target.value == 0:
             # A zero target has no relative difference: equal is on target, any better is
@@ -72,6 +142,22 @@ class Scheme:
                 return band
         return self.bands[-1]
 
+    def _threshold_band(self, value: Quantity, target: Quantity, floor: Quantity | None,
+                        better: str) -> Rating:
+        sign = 1 if better == "higher" else -1
+        limits = {"target": target.value, "floor": (floor or target).value}
+        for band in self.bands[:-1]:
+            if band.reference and sign * (value.value - limits[band.reference]) >= 0:
+                return band
+        return self.bands[-1]
+
+
+def floor_from(target: Quantity, tolerance: Quantity, better: str) -> Quantity:
+    """Return the floor a tolerance gives: that far on the worse side of the target."""
+    sign = 1 if better == "higher" else -1
+    return Quantity(target.value - sign * tolerance.value,
+                    max(target.decimals, tolerance.decimals))
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -82,6 +168,27 @@ class Progress:
     icon: str
     description: str
     phrase: tuple[str, str]  # summary sentence, one / many: "requires action", "require action"
+    action: bool = False     # listed under the items needing action
+
+
+@dataclass(frozen=True)
+class ProgressScheme:
+    """Objective progress words, best first, then "Awaiting update" (always last)."""
+
+    levels: tuple[Progress, ...]
+
+    @property
+    def ranked(self) -> tuple[Progress, ...]:
+        """Return the words a service can enter, best first (not "Awaiting update")."""
+        return self.levels[:-1]
+
+    @property
+    def awaiting(self) -> Progress:
+        return self.levels[-1]
+
+    def get(self, label: str) -> Progress | None:
+        """Return the level with this word, or None."""
+        return next((p for p in self.levels if p.label == label), None)
 
 
 AWAITING = "Awaiting update"
@@ -96,11 +203,56 @@ PROGRESS = (
     Progress("Review", "#d66400", "triangle", "Some issues in achieving timetable and "
              "delivering outcomes", ("requires review", "require review")),
     Progress("Action", "#b81800", "flag", "Significant issues in achieving timetable and "
-             "delivering outcomes", ("requires action", "require action")),
+             "delivering outcomes", ("requires action", "require action"), action=True),
     Progress(AWAITING, "#505a5f", "square", "No update has been entered for this quarter yet",
              ("is awaiting an update", "are awaiting an update")),
 )
 PROGRESS_BY_LABEL = {p.label: p for p in PROGRESS}
+DEFAULT_PROGRESS = ProgressScheme(PROGRESS)
+
+# Built-in objective progress schemes by name; a plan may also give its own levels.
+BUILT_IN_PROGRESS: dict[str, dict[str, Any]] = {
+    "complete-good-review-action": {"levels": [
+        {"label": p.label, "colour": p.colour, "icon": p.icon, "description": p.description,
+         "phrase": list(p.phrase), "action": p.action} for p in PROGRESS[:-1]]},
+    # report 002's deliverables
+    "strong-good-review-action": {"levels": [
+        {"label": "Strong", "colour": "#1d70b8", "icon": "star",
+         "description": "Ahead of plan and outcomes better than expected",
+         "phrase": ["shows strong progress", "show strong progress"]},
+        {"label": "Good", "colour": "#00703c", "icon": "tick",
+         "description": "On schedule and outcomes as expected",
+         "phrase": ["shows good progress", "show good progress"]},
+        {"label": "Review", "colour": "#d66400", "icon": "triangle",
+         "description": "Some risk to achieving timetable and/or outcomes",
+         "phrase": ["requires review", "require review"]},
+        {"label": "Action", "colour": "#b81800", "icon": "flag",
+         "description": "Unlikely to achieve timetable and/or to deliver required outcome",
+         "phrase": ["requires action", "require action"], "action": True},
+    ]},
+}
+DEFAULT_PROGRESS_SCHEME = "complete-good-review-action"
+
+
+def progress_scheme_from(spec: str | Mapping[str, Any]) -> ProgressScheme:
+    """Return the progress scheme named (built in) or given as checked data; KeyError if the
+    name is unknown. "Awaiting update" is always the last level."""
+    if isinstance(spec, str):
+        spec = BUILT_IN_PROGRESS[spec]
+    levels = tuple(_level(level) for level in spec["levels"])
+    if not any(level.action for level in levels):  # the worst needs action unless told
+        last = levels[-1]
+        levels = levels[:-1] + (Progress(last.label, last.colour, last.icon, last.description,
+                                         last.phrase, True),)
+    return ProgressScheme(levels + (PROGRESS_BY_LABEL[AWAITING],))
+
+
+def _level(level: Mapping[str, Any]) -> Progress:
+    label = level["label"]
+    one, many = level.get("phrase") or (f"is rated {label}", f"are rated {label}")
+    return Progress(label, level["colour"], level["icon"], level.get("description") or "",
+                    (one, many), bool(level.get("action")))
+
 
 BUILT_IN: dict[str, dict[str, Any]] = {
     "strong-good-review-action": {
@@ -127,32 +279,98 @@ BUILT_IN: dict[str, dict[str, Any]] = {
 
 def scheme_from(spec: str | Mapping[str, Any]) -> Scheme:
     """Return the scheme named (built in) or given as checked data (a plan's scheme, already
-    validated by data.schema); KeyError if the name is unknown."""
+    shaped by data.schema); KeyError if the name is unknown, ValueError (saying what would
+    be right) if the bands do not fit the rule."""
     if isinstance(spec, str):
         spec = BUILT_IN[spec]
-    bands = [_rating(band) for band in spec["bands"]]
-    return Scheme(spec["name"], tuple(_described(bands)))
+    rule = spec.get("rule") or "relative"
+    bands = [_rating(band, rule) for band in spec["bands"]]
+    _check_bands(bands, rule)
+    travel = _travel(spec.get("travel"), [b.label for b in bands])
+    return Scheme(spec["name"], tuple(_described(bands, rule)), rule, travel,
+                  bool(spec.get("mark_overrides")))
 
 
-def _rating(band: Mapping[str, Any]) -> Rating:
+def _rating(band: Mapping[str, Any], rule: str) -> Rating:
     when, high = band.get("when"), band.get("when_high_target")
+    if rule == "thresholds":
+        if high:
+            raise ValueError(f"band {band['label']}: when_high_target is for the relative rule;"
+                             " the thresholds rule compares with each measure's own target")
+        if when and when not in REFERENCES:
+            raise ValueError(f"band {band['label']}: with rule: thresholds, `when` is target or "
+                             f"floor, not '{when}'")
+        return Rating(band["label"], band["colour"], band["icon"],
+                      band.get("description") or "", reference=when)
+    if when in REFERENCES:
+        raise ValueError(f"band {band['label']}: when: {when} needs rule: thresholds; the "
+                         "relative rule takes a condition on d such as \"> 5\"")
     return Rating(band["label"], band["colour"], band["icon"], band.get("description") or "",
                   Condition.parse(when) if when else None,
                   Condition.parse(high) if high else None)
 
 
-def _described(bands: list[Rating]) -> list[Rating]:
+def _check_bands(bands: list[Rating], rule: str) -> None:
+    labels = [b.label for b in bands]
+    if len(set(labels)) != len(labels):
+        raise ValueError("two bands have the same label: " + ", ".join(labels))
+    if rule == "thresholds":
+        refs = [b.reference for b in bands[:-1]]
+        if refs not in (["target"], ["target", "floor"]):
+            raise ValueError("with rule: thresholds, give two bands (when: target, then the "
+                             "rest) or three (when: target, when: floor, then the rest)")
+
+
+def _travel(spec: Mapping[str, Any] | None, labels: list[str]) -> Travel | None:
+    """Return the direction-of-travel adjustment, checked to keep ratings monotone."""
+    if not spec:
+        return None
+    maps = {}
+    for key, direction in (("improved", -1), ("not_improved", 1)):
+        given = dict(spec.get(key) or {})
+        for a, b in given.items():
+            for word in (a, b):
+                if word not in labels:
+                    raise ValueError(f"travel.{key}: '{word}' is not a band of the scheme"
+                                     f"{did_you_mean(word, labels, 'bands')}")
+            if (labels.index(b) - labels.index(a)) * direction < 0:
+                raise ValueError(f"travel.{key}: {a} -> {b} moves the wrong way: "
+                                 f"{'an improvement' if direction < 0 else 'no improvement'} "
+                                 f"may only move a rating {'up' if direction < 0 else 'down'}")
+        moved = [labels.index(given.get(word, word)) for word in labels]
+        if moved != sorted(moved):
+            raise ValueError(f"travel.{key}: the bands would change order (a worse rating "
+                             "could become better than a better one); move neighbouring "
+                             "bands together")
+        maps[key] = tuple(given.items())
+    return Travel(spec.get("compare") or "same-quarter-last-year", maps["improved"],
+                  maps["not_improved"])
+
+
+def _described(bands: list[Rating], rule: str = "relative") -> list[Rating]:
     """Fill in descriptions from the thresholds, so the key cannot disagree with the rule."""
     out = []
     for i, band in enumerate(bands):
-        upper = bands[i - 1].when if i else None
-        text = band.description or _range_words(band.when, upper)
-        high = band.when_high_target or (bands[i - 1].when_high_target if i else None)
-        if high and not band.description:
-            text += f" ({_side(high.threshold)} than target if the target is greater than 95%)"
+        if rule == "thresholds":
+            text = band.description or _reference_words(band, bands[i - 1] if i else None)
+        else:
+            upper = bands[i - 1].when if i else None
+            text = band.description or _range_words(band.when, upper)
+            high = band.when_high_target or (bands[i - 1].when_high_target if i else None)
+            if high and not band.description:
+                text += f" ({_side(high.threshold)} than target if the target is greater than 95%)"
         out.append(Rating(band.label, band.colour, band.icon, text, band.when,
-                          band.when_high_target))
+                          band.when_high_target, band.reference))
     return out
+
+
+def _reference_words(band: Rating, better: Rating | None) -> str:
+    """Say in words which values a band of the thresholds rule takes."""
+    if band.reference == "target":
+        return "At or better than its target"
+    if band.reference == "floor":
+        return "Worse than its target, but at or better than its floor"
+    return f"Worse than its {better.reference if better else 'target'}"
 
 
 def _side(t: Decimal) -> str:

@@ -22,4 +22,5 @@ def _resource(name: str) -> Path:
 
 TEMPLATES = _resource("templates")
 STYLES = _resource("styles")
+LOCALE = _resource("locale")  # the message catalogues of the report's words
 FONTS = STYLES / "fonts"

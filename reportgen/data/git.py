@@ -15,8 +15,8 @@ from reportgen.data.layout import REPORT_FILE
 
 def parse_revs(spec: str) -> tuple[str, str | None]:
     """Return (old, new) from "A..B", "A.." (A to HEAD) or "A" (A to the working tree)."""
-    old, dots, new = spec.partition("..")
-    old, new = old or "HEAD", (new or "HEAD") if dots else None
+    first, dots, second = spec.partition("..")
+    old, new = first or "HEAD", (second or "HEAD") if dots else None
     for rev in (old, new):
         if rev is not None and (rev.startswith("-") or not rev.strip()):
             raise UsageError(f"'{spec}' is not a revision range; write e.g. main..HEAD")

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
-from reportgen.core.ratings import PROGRESS_BY_LABEL
+from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, floor_from
 from reportgen.data.layout import is_quarter_dir, same_quarter, update_paths
 from reportgen.data.safefile import data_root
 from reportgen.data.schema import UpdateFile, validate
@@ -33,6 +33,8 @@ class Snapshot:
     progress: dict[str, str]
     values: dict[str, tuple[str, str]]  # measure id -> (value as typed, "file:line")
     targets: dict[str, str]
+    published: dict[str, str]  # measure id -> the council's `rating:` word
+    floors: dict[str, tuple[str, str]]  # measure id -> ("floor" | "tolerance", as typed)
     refused: tuple[Problem, ...] = ()  # files that may not be read (safefile): links out...
 
 
@@ -57,10 +59,13 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=64)
-def _read_snapshot(directory: Path, stamp: tuple, _cwd: Path, root: Path) -> Snapshot:
+def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
+                   _cwd: Path, root: Path) -> Snapshot:
     progress: dict[str, str] = {}
     values: dict[str, tuple[str, str]] = {}
     targets: dict[str, str] = {}
+    published: dict[str, str] = {}
+    floors: dict[str, tuple[str, str]] = {}
     refused: list[Problem] = []
     for name, _, _ in stamp:
         try:
@@ -74,7 +79,7 @@ def _read_snapshot(directory: Path, stamp: tuple, _cwd: Path, root: Path) -> Sna
         update, _ = validate(doc, UpdateFile)
         if not isinstance(update, UpdateFile):
             continue
-        for ident, entry in update.objectives.items():
+        for ident, entry in (*update.objectives.items(), *update.deliverables.items()):
             if entry.progress:
                 progress.setdefault(ident, entry.progress)
         for ident, m in update.measures.items():
@@ -83,11 +88,17 @@ def _read_snapshot(directory: Path, stamp: tuple, _cwd: Path, root: Path) -> Sna
                 values.setdefault(ident, (m.value, f"{doc.name}:{line}"))
             if m.target is not None:
                 targets.setdefault(ident, m.target)
-    return Snapshot(progress, values, targets, tuple(refused))
+            if m.rating is not None:
+                published.setdefault(ident, m.rating)
+            if m.floor is not None or m.tolerance is not None:
+                floors.setdefault(ident, ("floor", m.floor) if m.floor is not None
+                                  else ("tolerance", str(m.tolerance)))
+    return Snapshot(progress, values, targets, published, floors, tuple(refused))
 
 
 def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
-         measures: dict[str, Measure], problems: list[Problem]) -> list[QuarterStatus]:
+         measures: dict[str, Measure], problems: list[Problem],
+         levels: ProgressScheme = DEFAULT_PROGRESS) -> list[QuarterStatus]:
     """Fill history and previous progress from earlier quarter directories; return the
     year so far, quarter by quarter, ending with this one (rated later, by compute.rate)."""
     root = data_root(quarter_dir)
@@ -101,16 +112,33 @@ def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objec
         found = snapshot(quarter_dir.parent / f"q{n}", root)
         if found is not None and (quarter_dir.parent / f"q{n}").resolve() != quarter_dir.resolve():
             problems.extend(found.refused)
-            statuses.append(_status(year, n, found, objectives, measures))
+            status = _status(year, n, found, objectives, measures, levels)
+            # direction of travel in that quarter compares with its own quarter last year
+            last = snapshot(same_quarter(quarter_dir.parent / f"q{n}", year, 1), root)
+            status.last_year = _values(last, measures) if last else {}
+            statuses.append(status)
     if statuses and statuses[-1].quarter == quarter - 1:
         before = statuses[-1]
         for o in objectives.values():
             o.previous = before.progress.get(o.id)
+    label = earlier_year(year, 1)
     statuses.append(QuarterStatus(
         quarter, quarter_label(year, quarter),
         {o.id: o.progress for o in objectives.values()},
-        {m.id: (m.value, m.target) for m in measures.values()}))
+        {m.id: (m.value, m.target) for m in measures.values()},
+        published={m.id: m.published for m in measures.values() if m.published},
+        floors={m.id: m.floor for m in measures.values() if m.floor is not None},
+        last_year={m.id: m.history[label] for m in measures.values() if label in m.history}))
     return statuses
+
+
+def _values(found: Snapshot, measures: dict[str, Measure]) -> dict[str, numbers.Quantity]:
+    """Return each measure's value in a snapshot, where it reads as a number."""
+    out = {}
+    for m in measures.values():
+        if m.id in found.values and (q := _parse(found.values[m.id][0], m)) is not None:
+            out[m.id] = q
+    return out
 
 
 def _fill_history(label: str, found: Snapshot, measures: dict[str, Measure],
@@ -136,17 +164,37 @@ def _fill_history(label: str, found: Snapshot, measures: dict[str, Measure],
 
 
 def _status(year: str, quarter: int, found: Snapshot, objectives: dict[str, Objective],
-            measures: dict[str, Measure]) -> QuarterStatus:
+            measures: dict[str, Measure], levels: ProgressScheme) -> QuarterStatus:
     """Return an earlier quarter's progress and figures, read with this year's plan."""
-    awaiting = PROGRESS_BY_LABEL["Awaiting update"]
-    progress = {ident: PROGRESS_BY_LABEL.get(found.progress.get(ident, ""), awaiting)
+    progress = {ident: levels.get(found.progress.get(ident, "")) or levels.awaiting
                 for ident in objectives}
     figures = {}
     for m in measures.values():
         value = _parse(found.values[m.id][0], m) if m.id in found.values else None
         target = _parse(found.targets[m.id], m) if m.id in found.targets else None
         figures[m.id] = (value, target)
-    return QuarterStatus(quarter, quarter_label(year, quarter), progress, figures)
+    published = {ident: word for ident, word in found.published.items() if ident in measures}
+    return QuarterStatus(quarter, quarter_label(year, quarter), progress, figures,
+                         published=published, floors=_floors(found, measures, figures))
+
+
+def _floors(found: Snapshot, measures: dict[str, Measure],
+            figures: dict[str, tuple[numbers.Quantity | None, numbers.Quantity | None]]
+            ) -> dict[str, numbers.Quantity]:
+    """Return an earlier quarter's floors: typed, or its target less a tolerance (its own,
+    else the one this quarter uses)."""
+    out = {}
+    for m in measures.values():
+        kind, text = found.floors.get(m.id, ("tolerance", ""))
+        quantity = _parse(text, m) if text else m.tolerance
+        target = figures[m.id][1]
+        if quantity is None:
+            continue
+        if kind == "floor":
+            out[m.id] = quantity
+        elif target is not None:
+            out[m.id] = floor_from(target, quantity, m.better)
+    return out
 
 
 def _parse(text: str, m: Measure) -> numbers.Quantity | None:

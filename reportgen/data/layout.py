@@ -10,6 +10,7 @@ from reportgen.core.model import earlier_year
 
 REPORT_FILE = "report.yaml"
 PLAN_FILE = "plan.yaml"
+PLAN_TEXT_FILE = "plan-text.yaml"  # beside plan.yaml: the plan document's own text
 
 
 def is_quarter_dir(path: Path) -> bool:

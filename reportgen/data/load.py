@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,9 +13,18 @@ from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, 
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
+from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.safefile import data_root
-from reportgen.data.schema import MeasureUpdate, PlanFile, ReportFile, Shape, UpdateFile, validate
-from reportgen.data.yamlread import Document, YamlProblem, read
+from reportgen.data.schema import (
+    MeasureSpec,
+    MeasureUpdate,
+    PlanFile,
+    ReportFile,
+    Shape,
+    UpdateFile,
+    validate,
+)
+from reportgen.data.yamlread import Document, Key, YamlProblem, read
 
 S = TypeVar("S", bound=Shape)
 Loaded = tuple[Document, S]
@@ -28,11 +38,11 @@ def load_quarter(quarter_dir: Path) -> Report:
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
     root = data_root(quarter_dir)
-    plan = _read(plan_path(quarter_dir), PlanFile, problems, root)
+    plan = read_checked(plan_path(quarter_dir), PlanFile, problems, root)
     plan_ok = not any(p.severity == "error" for p in problems)
-    report = _read(quarter_dir / REPORT_FILE, ReportFile, problems, root)
+    report = read_checked(quarter_dir / REPORT_FILE, ReportFile, problems, root)
     updates = [u for p in update_paths(quarter_dir)
-               if (u := _read(p, UpdateFile, problems, root))]
+               if (u := read_checked(p, UpdateFile, problems, root))]
     if plan is None or report is None:
         raise DataError(problems)
     # A plan with errors still checks the updates against what is left of it, so that one
@@ -46,7 +56,10 @@ def load_quarter(quarter_dir: Path) -> Report:
     return result
 
 
-def _read(path: Path, shape: type[S], problems: list[Problem], root: Path) -> Loaded[S] | None:
+def read_checked(path: Path, shape: type[S], problems: list[Problem],
+                 root: Path | None = None) -> Loaded[S] | None:
+    """Read and check one data file as `shape`, adding its problems; None when unusable.
+    `root`: the data directory a linked file must not leave (data.safefile)."""
     try:
         doc = read(path, within=root)
     except YamlProblem as exc:
@@ -75,9 +88,14 @@ def _typed_ids(data: Any) -> set[str]:
 
 
 def _ids(spec: PlanFile) -> set[str]:
-    """Return the ids of the plan's outcomes, objectives and measures that validated."""
-    return {x.id for o in spec.outcomes
-            for x in (o, *o.objectives, *(m for j in o.objectives for m in j.measures))}
+    """Return the ids of the plan's outcomes, objectives, deliverables and measures that
+    validated."""
+    found: set[str] = set()
+    for o in spec.outcomes:
+        found |= {o.id, *(m.id for m in o.measures), *(d.id for d in o.deliverables)}
+        for j in o.objectives:
+            found |= {j.id, *(m.id for m in j.measures)}
+    return found
 
 
 def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFile],
@@ -85,14 +103,20 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
               set_aside: set[str]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
-    outcomes = _outcomes(plan_doc, spec, problems)
-    objectives = {o.id: o for outcome in outcomes for o in outcome.objectives}
+    levels = progress_scheme(plan_doc, spec, problems)
+    outcomes = outcomes_of(plan_doc, spec, levels, problems)
+    everything = {o.id: o for outcome in outcomes for o in outcome.objectives}
+    objectives = {i: o for i, o in everything.items() if o.kind == "objective"}
+    deliverables = {i: o for i, o in everything.items() if o.kind == "deliverable"}
     measures: dict[str, Measure] = {}
-    for m in (m for o in objectives.values() for m in o.measures):
+    for m in (m for outcome in outcomes for m in outcome.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, problems, set_aside)
+        _apply_objectives(doc, update, objectives, levels, problems, set_aside=set_aside)
+        _apply_objectives(doc, update, deliverables, levels, problems, "deliverables",
+                          set_aside)
         _apply_measures(doc, update, measures, spec.year, problems, set_aside)
+    problems += _unreported(plan_doc, spec, deliverables)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes} | set_aside:
             problems.append(report_doc.problem(
@@ -100,11 +124,13 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     _check_quarter(quarter_dir, report_doc, text.quarter, problems)
     scheme = _scheme(plan_doc, spec, problems)
-    quarters = history.fill(quarter_dir, spec.year, text.quarter, objectives, measures, problems)
+    quarters = history.fill(quarter_dir, spec.year, text.quarter, everything, measures,
+                            problems, levels)
+    profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
-                  quarters=quarters)
+                  quarters=quarters, progress_scheme=levels, profile=profile, words=words)
 
 
 def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
@@ -119,48 +145,71 @@ def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
                                     "directory"))
 
 
-def _outcomes(doc: Document, spec: PlanFile, problems: list[Problem]) -> list[Outcome]:
-    """Build outcomes, objectives and measures from the plan, reporting duplicate ids."""
+def outcomes_of(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+                problems: list[Problem]) -> list[Outcome]:
+    """Build outcomes, objectives, deliverables and measures from the plan, reporting
+    duplicate ids. A deliverable is an Objective of kind "deliverable", so the quarterly
+    report rates and counts it like one."""
     seen: dict[str, str] = {}
 
-    def unique(kind: str, ident: str, key: tuple) -> None:
+    def unique(kind: str, ident: str, key: Key) -> None:
         here = doc.where(key)
         if ident in seen:
             problems.append(doc.problem(key, f"{kind} id '{ident}' is used twice (first at "
                                              f"{seen[ident]}): ids must be unique"))
         seen.setdefault(ident, f"line {here[0]}")
 
+    def measure(m: MeasureSpec, objective_id: str, key: Key) -> Measure:
+        unique("measure", m.id, (*key, "id"))
+        found = Measure(m.id, m.title, m.unit, m.better, m.reporting, m.frequency,
+                        objective_id, m.benchmark_group or "")
+        if m.tolerance is not None:
+            found.tolerance = _tolerance(doc, (*key, "tolerance"), m.tolerance, m.unit, problems)
+        if m.plan_target is not None:
+            try:
+                found.plan_target = numbers.parse(m.plan_target, m.unit)
+            except ValueError as exc:
+                problems.append(doc.problem((*key, "plan_target"), str(exc)))
+        return found
+
     outcomes = []
     for i, o in enumerate(spec.outcomes):
-        unique("outcome", o.id, ("outcomes", i, "id"))
+        at = ("outcomes", i)
+        unique("outcome", o.id, (*at, "id"))
         objectives = []
         for j, obj in enumerate(o.objectives):
-            unique("objective", obj.id, ("outcomes", i, "objectives", j, "id"))
-            measures = []
-            for k, m in enumerate(obj.measures):
-                unique("measure", m.id, ("outcomes", i, "objectives", j, "measures", k, "id"))
-                measures.append(Measure(m.id, m.title, m.unit, m.better, m.reporting,
-                                        m.frequency, obj.id, m.benchmark_group or ""))
+            unique("objective", obj.id, (*at, "objectives", j, "id"))
+            measures = [measure(m, obj.id, (*at, "objectives", j, "measures", k))
+                        for k, m in enumerate(obj.measures)]
             objectives.append(Objective(obj.id, obj.title, obj.expected_completion, obj.owner,
-                                        o.id, ratings.PROGRESS_BY_LABEL[ratings.AWAITING],
-                                        measures=measures))
-        outcomes.append(Outcome(o.id, o.name, o.title, objectives))
+                                        o.id, levels.awaiting, measures=measures))
+        for j, d in enumerate(o.deliverables):
+            unique("deliverable", d.id, (*at, "deliverables", j, "id"))
+            objectives.append(Objective(d.id, d.title, "", d.department or "(no department)",
+                                        o.id, levels.awaiting, kind="deliverable",
+                                        completion_text=d.expected_completion or ""))
+        key_measures = [measure(m, "", (*at, "measures", k)) for k, m in enumerate(o.measures)]
+        outcomes.append(Outcome(o.id, o.name, o.title or "", objectives, key_measures))
     return outcomes
 
 
 def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
-           problems: list[Problem], set_aside: set[str]) -> Any:
+           problems: list[Problem], unknown: str = "error",
+           set_aside: set[str] | None = None) -> Any:
     """Return the plan item an update names, marking it updated by this file; None (with a
-    problem) when the plan has no such item or another file already updated it."""
+    problem of severity `unknown`) when the plan has no such item, or (with an error) when
+    another file already updated it."""
     noun = section.removesuffix("s")
     key = (section, ident)
     item = items.get(ident)
-    if item is None and ident in set_aside:
+    if item is None and set_aside and ident in set_aside:
         return None  # its plan entry has an error of its own, reported there
     if item is None:
         article = "an" if noun[0] in "aeiou" else "a"
+        ignored = " (this update is left out of the report)" if unknown != "error" else ""
         problems.append(doc.problem(key, f"'{ident}' is not {article} {noun} in plan.yaml"
-                                         f"{did_you_mean(ident, items)}", at_key=True))
+                                         f"{ignored}{did_you_mean(ident, items)}",
+                                    at_key=True, severity=unknown))
         return None
     if item.source:
         problems.append(doc.problem(key, f"{ident} is also updated in {item.source}: "
@@ -171,24 +220,56 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
-                      problems: list[Problem], set_aside: set[str]) -> None:
-    for ident, entry in update.objectives.items():
-        if objective := _claim(doc, "objectives", ident, objectives, problems, set_aside):
-            if entry.progress:
-                objective.progress = ratings.PROGRESS_BY_LABEL[entry.progress]
+                      levels: ratings.ProgressScheme, problems: list[Problem],
+                      section: str = "objectives", set_aside: set[str] | None = None) -> None:
+    """Give objectives (or, with section "deliverables", deliverables) their progress. An
+    update for a deliverable the plan does not have is a warning, not an error: plans drop
+    deliverables between refreshes."""
+    words = [p.label for p in levels.ranked]
+    unknown = "warning" if section == "deliverables" else "error"
+    entries = update.deliverables if section == "deliverables" else update.objectives
+    for ident, entry in entries.items():
+        if objective := _claim(doc, section, ident, objectives, problems, unknown, set_aside):
+            if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
+                objective.progress = level
+            elif entry.progress:
+                problems.append(doc.problem(
+                    (section, ident, "progress"), f"'{entry.progress}' is not one of: "
+                    f"{', '.join(words[:-1])} or {words[-1]}"))
             objective.comment = entry.comment or ""
+
+
+def _unreported(doc: Document, spec: PlanFile,
+                deliverables: dict[str, Objective]) -> list[Problem]:
+    """Warn, at plan.yaml, about each deliverable that no update file of the quarter names."""
+    problems = []
+    for i, outcome in enumerate(spec.outcomes):
+        for j, d in enumerate(outcome.deliverables):
+            found = deliverables.get(d.id)
+            if found is not None and found.source is None and found.id == d.id:
+                problems.append(doc.problem(
+                    ("outcomes", i, "deliverables", j, "id"),
+                    f"deliverable {d.id} ('{_short(d.title)}') is in the plan but no update "
+                    "file of this quarter mentions it: add it under 'deliverables:' in the "
+                    f"file of {d.department or 'the service that leads it'}",
+                    severity="warning"))
+    return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],
                     year: str, problems: list[Problem], set_aside: set[str]) -> None:
     for ident, entry in update.measures.items():
-        if measure := _claim(doc, "measures", ident, measures, problems, set_aside):
+        if measure := _claim(doc, "measures", ident, measures, problems, set_aside=set_aside):
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
-def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Measure, year: str,
+def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure, year: str,
                   problems: list[Problem]) -> None:
-    def number(field: str, text: str | None, at: tuple) -> numbers.Quantity | None:
+    def number(field: str, text: str | None, at: Key) -> numbers.Quantity | None:
         if text is None:
             return None
         try:
@@ -206,6 +287,7 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
     if (unit := _likely_fraction(measure)) is not None:
         problems.append(doc.problem((*key, "value"), unit, severity="warning"))
+    _fill_rating_inputs(doc, key, entry, measure, number, problems)
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
@@ -220,6 +302,53 @@ def _fill_measure(doc: Document, key: tuple, entry: MeasureUpdate, measure: Meas
         elif (quantity := number(f"history {label}", text, at)) is not None:
             measure.history[label] = quantity
             measure.history_where[label] = (doc.name, *doc.where(at))
+
+
+def _fill_rating_inputs(doc: Document, key: Key, entry: MeasureUpdate, measure: Measure,
+                       number: Callable[[str, str | None, Key], numbers.Quantity | None],
+                       problems: list[Problem]) -> None:
+    """Read what the rules and the published rating need: floor or tolerance, and the
+    council's own `rating:` with its reason. Whether the word is one of the scheme's is
+    checked by compute.rate, once the settings have chosen the scheme."""
+    if entry.tolerance is not None:
+        measure.tolerance = _tolerance(doc, (*key, "tolerance"), entry.tolerance, measure.unit,
+                                       problems)
+    measure.floor = number("floor", entry.floor, (*key, "floor"))
+    if entry.floor is not None and entry.tolerance is not None:
+        problems.append(doc.problem((*key, "tolerance"), "give either floor or tolerance, "
+                                                         "not both"))
+    target = measure.target
+    if measure.floor is None and measure.tolerance is not None and target is not None:
+        measure.floor = ratings.floor_from(target, measure.tolerance, measure.better)
+    elif measure.floor is not None and target is not None:
+        sign = 1 if measure.better == "higher" else -1
+        if sign * (target.value - measure.floor.value) < 0:
+            side = "below" if measure.better == "higher" else "above"
+            problems.append(doc.problem((*key, "floor"), (
+                f"floor {measure.text(measure.floor)} is better than the target "
+                f"{measure.text(target)}: {measure.better} is better for this measure, so the "
+                f"floor should be at or {side} the target")))
+    if entry.rating is not None:
+        measure.published = entry.rating
+        measure.rating_where = (doc.name, *doc.where((*key, "rating")))
+    measure.rating_reason = entry.rating_reason
+    if entry.rating_reason is not None and entry.rating is None:
+        problems.append(doc.problem((*key, "rating_reason"), "rating_reason explains a "
+                                    "published rating: give rating: too, or delete it"))
+
+
+def _tolerance(doc: Document, at: Key, text: str, unit: str,
+               problems: list[Problem]) -> numbers.Quantity | None:
+    try:
+        quantity = numbers.parse(text, unit)
+    except ValueError as exc:
+        problems.append(doc.problem(at, str(exc)))
+        return None
+    if quantity.value < 0:
+        problems.append(doc.problem(at, f"tolerance {text} is negative: give how far worse "
+                                        "than target the floor is, as a positive number"))
+        return None
+    return quantity
 
 
 def _likely_fraction(measure: Measure) -> str | None:
@@ -242,7 +371,10 @@ def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.S
         hint = did_you_mean(str(spec.ratings), ratings.BUILT_IN)
         problems.append(doc.problem(("ratings",), f"'{spec.ratings}' is not a rating scheme{hint}"))
         return None
+    except ValueError as exc:
+        problems.append(doc.problem(("ratings",), f"the rating scheme: {exc}"))
+        return None
 
 
-def _where(doc: Document, key: tuple) -> str:
+def _where(doc: Document, key: Key) -> str:
     return f"{doc.name}:{doc.where(key, at_key=True)[0]}"

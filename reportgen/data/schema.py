@@ -12,11 +12,12 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,6 +26,7 @@ from pydantic import (
 )
 
 from reportgen.core.errors import Problem, did_you_mean
+from reportgen.core.profile import TABLES
 from reportgen.core.ratings import PROGRESS
 from reportgen.data.yamlread import Document
 
@@ -54,7 +56,9 @@ def _plan_year(value: str) -> str:
     return value
 
 
-def _date(value: str) -> dt.date:
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic then says what is wrong with it
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -79,7 +83,7 @@ YearMonth = Annotated[str, _pattern(r"\d{4}-(0[1-9]|1[0-2])",
                                     "is not a year and month; write it as YYYY-MM, e.g. 2027-04"),
                       WithJsonSchema({"type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])$",
                                       "description": "Year and month, printed as 'Apr 2027'."})]
-Date = Annotated[str, AfterValidator(_date),
+Date = Annotated[dt.date, BeforeValidator(_date),
                  WithJsonSchema({"type": "string", "format": "date",
                                  "description": "The date of the data, YYYY-MM-DD."})]
 NumberText = Annotated[str, WithJsonSchema({
@@ -88,9 +92,12 @@ NumberText = Annotated[str, WithJsonSchema({
                    "59.0, \"59.0%\", \"£1,915,500\", \"2,543\"."})]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "is not a colour; write it as #rrggbb"),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
-Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?",
-                                    "is not a condition; write e.g. \"> 5\" or \">= -2\""),
-                      WithJsonSchema({"type": "string", "pattern": "^(>|>=)\\s*-?\\d+(\\.\\d+)?$"})]
+Stage = Literal["Not started", "In progress", "Completed", "On hold"]
+Condition = Annotated[str, _pattern(r"(>|>=)\s*-?\d+(\.\d+)?|target|floor",
+                                    "is not a condition; write e.g. \"> 5\" or \">= -2\" "
+                                    "(rule: relative), or target or floor (rule: thresholds)"),
+                      WithJsonSchema({"type": "string",
+                                      "pattern": "^((>|>=)\\s*-?\\d+(\\.\\d+)?|target|floor)$"})]
 
 
 class Shape(BaseModel):
@@ -116,8 +123,14 @@ class MeasureSpec(Shape):
     better: Literal["higher", "lower"] = Field(description="Which way is better.")
     reporting: Literal["quarterly", "annual"] = Field(
         "quarterly", description="quarterly: Latest Measure Data; annual: Annual Measure Data.")
-    frequency: Text = Field(description="Printed as the Reporting Frequency, e.g. Monthly.")
+    frequency: Text = Field("", description="Printed as the Reporting Frequency, e.g. Monthly.")
     benchmark_group: Text | None = Field(None, description="Default Benchmark Group.")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: how far worse than its target, in its unit, the "
+                          "measure's floor is (an update's floor or tolerance wins).")
+    plan_target: NumberText | None = Field(
+        None, description="The target the plan document prints, in the measure's unit (the "
+                          "quarterly target comes from the update files).")
 
 
 class ObjectiveSpec(Shape):
@@ -134,13 +147,60 @@ class ObjectiveSpec(Shape):
                                         description="The objective's performance measures.")
 
 
+class PartSpec(Shape):
+    """A part of a deliverable, printed as a row under it in the delivery plan table."""
+
+    title: Text = Field(description="The part, e.g. Highways review.")
+    department: Text | None = Field(None, description="Who leads it, e.g. ETE.")
+    start: Text | None = Field(None, description="Start or expected start, as printed: "
+                                                 "April 2019, Ongoing, Started.")
+    expected_completion: Text | None = Field(
+        None, description="Expected completion, as printed: March 2021, Ongoing, Tbc.")
+    stage: Stage | None = Field(None, description="Not started, In progress, Completed or "
+                                                  "On hold.")
+
+
+class DeliverableSpec(PartSpec):
+    """A deliverable of a priority: in the plan document, its delivery plan and the
+    quarterly updates (under `deliverables:`, by id)."""
+
+    id: Id = Field(description="Deliverable id, unique in the plan, e.g. VFM-01.")
+    horizon: Literal["next-year", "four-years"] = Field(
+        description="next-year: 'In the next year we will have'; four-years: 'In four years "
+                    "we will have'.")
+    summary: Text | None = Field(
+        None, description="The wording on the priority's page, where it differs from the "
+                          "title (the title is the delivery plan's wording).")
+    priority_page: bool = Field(
+        True, description="false: in the delivery plan table only, not listed on the "
+                          "priority's page.")
+    parts: list[PartSpec] = Field(default_factory=list,
+                                  description="Rows printed under it in the delivery plan.")
+
+    @property
+    def in_delivery_plan(self) -> bool:
+        """Whether the delivery plan table has a row for it: it has any of its columns."""
+        return any((self.department, self.start, self.expected_completion, self.stage,
+                    self.parts))
+
+
 class OutcomeSpec(Shape):
-    """An outcome of the plan, with its objectives."""
+    """An outcome (or priority) of the plan, with its objectives, deliverables and key
+    measures."""
 
     id: MeasureId = Field(description="Short id used by report.yaml, e.g. people.")
-    name: Text = Field(description="Short name, e.g. People.")
-    title: Text = Field(description="The outcome statement.")
-    objectives: list[ObjectiveSpec] = Field(description="The outcome's strategic objectives.")
+    name: Text = Field(description="Short name, e.g. People; the whole heading when there "
+                                   "is no title.")
+    title: Text | None = Field(None, description="The outcome statement, printed after the "
+                                                 "name: 'People: Empowered communities ...'.")
+    objectives: list[ObjectiveSpec] = Field(
+        default_factory=list, description="The outcome's strategic objectives.")
+    deliverables: list[DeliverableSpec] = Field(
+        default_factory=list, description="What the council will have done: in the next year "
+                                          "and in four years, with the delivery plan columns.")
+    measures: list[MeasureSpec] = Field(
+        default_factory=list, description="Key measures of the outcome as a whole, not of one "
+                                          "objective.")
 
 
 class BandSpec(Shape):
@@ -151,19 +211,122 @@ class BandSpec(Shape):
     when_high_target: Condition | None = Field(
         None, description="Condition used instead when a percentage target is over 95%.")
     colour: Colour = Field(description="The band's colour, #rrggbb.")
-    icon: Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"] = Field(
+    icon: Icon = Field(
         description="The icon drawn beside the word: star, tick, circle, triangle, flag, "
                     "square or diamond.")
     description: Text | None = Field(
         None, description="The key's wording; by default it is written from the conditions.")
 
 
+class TravelSpec(Shape):
+    """Direction of travel: bands that change where performance has (not) improved."""
+
+    compare: Literal["same-quarter-last-year", "previous-quarter"] = Field(
+        "same-quarter-last-year", description="What the latest value is compared with.")
+    improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> better band where the value improved, "
+                                          "e.g. Red: Amber.")
+    not_improved: dict[str, str] = Field(
+        default_factory=dict, description="Band -> worse band where the value did not "
+                                          "improve, e.g. Amber: Red.")
+
+
 class SchemeSpec(Shape):
     """A measure rating scheme: bands best first; the last takes the rest."""
 
     name: Text = Field(description="Heading of the key, e.g. Performance against target.")
+    rule: Literal["relative", "thresholds"] = Field(
+        "relative", description="relative: bands of d, the % difference from target; "
+                                "thresholds: each measure's own target and floor.")
+    travel: TravelSpec | None = Field(None, description="Adjust by direction of travel.")
+    mark_overrides: bool = Field(False, description="Mark published ratings that differ "
+                                                    "from the rule, in the tables and key.")
     bands: list[BandSpec] = Field(min_length=2, description="Bands, best first; the last band "
                                                             "takes the rest.")
+
+
+Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
+Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
+                  "action-items", "outcomes"]
+OutcomePart = Literal["wheels", "progress", "latest-measures", "previous-quarter-measures",
+                      "awaiting-data", "annual-measures", "notes", "trends"]
+class ProgressLevelSpec(Shape):
+    """One objective progress word, as services enter it."""
+
+    label: Text = Field(description="The word services enter and the report prints, e.g. Good.")
+    colour: Colour = Field(description="Its colour, #rrggbb.")
+    icon: Icon = Field(description="The icon drawn beside the word.")
+    description: Text | None = Field(None, description="The key's wording.")
+    phrase: tuple[Text, Text] | None = Field(
+        None, description="The summary sentence's words for one and for many, e.g. "
+                          "[shows good progress, show good progress].")
+    action: bool = Field(False, description="Listed under the items needing action (by "
+                                            "default the last word is).")
+
+
+class ProgressSchemeSpec(Shape):
+    """An objective progress scheme: the words services enter, best first."""
+
+    levels: list[ProgressLevelSpec] = Field(min_length=2, description="Best first.")
+
+
+# A column: its name, or {name: the council's own heading}; checked in data.profile
+ColumnEntry = Annotated[str | dict[str, Text], WithJsonSchema({
+    "anyOf": [{"type": "string"}, {"type": "object", "minProperties": 1, "maxProperties": 1,
+                                   "additionalProperties": {"type": "string"}}]})]
+
+
+def _columns_schema() -> dict[str, Any]:
+    """Return the JSON Schema of `columns`: per table, its own column names, for editors."""
+    def entry(names: tuple[str, ...]) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(names)}, {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "propertyNames": {"enum": list(names)}, "additionalProperties": {"type": "string"}}]}
+    return {"type": "object", "additionalProperties": False, "properties": {
+        table: {"type": "array", "items": entry(names), "description": TABLE_WORDS[table]}
+        for table, names in TABLES.items()}}
+
+
+TABLE_WORDS = {
+    "progress": "Strategic Outcome Progress: each objective's progress and comment.",
+    "latest-measures": "Latest Measure Data: quarterly measures.",
+    "previous-quarter-measures": "Measures whose latest data (as_at) is from an earlier "
+                                 "quarter.",
+    "annual-measures": "Annual Measure Data.",
+    "awaiting-data": "Measures with no value yet.",
+}
+
+
+class SummarySpec(Shape):
+    """The overview's summary sentences."""
+
+    sentence: Text | None = Field(
+        None, description="The objectives sentence, with %(quarter)s, %(total)s, "
+                          "%(objectives)s, %(plan)s, %(year)s and %(counts)s.")
+    percentages: bool = Field(False, description="Give each count's share: '17 (52%) have "
+                                                 "good progress'; the shares add up to 100.")
+    measures: bool = Field(True, description="Print the sentence counting measure ratings.")
+
+
+class ProfileSpec(Shape):
+    """How the council's report is laid out and worded (docs/profile.md)."""
+
+    language: Literal["en-GB", "cy"] = Field(
+        "en-GB", description="The language of the report's fixed words: en-GB or cy (Welsh).")
+    title: Text | None = Field(
+        None, description="The cover title, with %(quarter)s, %(year)s, %(start)s, %(end)s, "
+                          "%(plan)s; by default 'Performance Report Quarter 1 2025 to 2026'.")
+    sections: list[Section] | None = Field(
+        None, description="The report's sections, in order.")
+    outcome: list[OutcomePart] | None = Field(
+        None, description="What each outcome's section holds, in order.")
+    columns: Annotated[dict[str, list[ColumnEntry]], WithJsonSchema(_columns_schema())] = Field(
+        default_factory=dict, description="Per table (progress, latest-measures, "
+        "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
+    summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
+    words: dict[str, Text | tuple[Text, Text]] = Field(
+        default_factory=dict, description="The council's own words for any fixed phrase, by "
+                                          "its English words (docs/profile.md).")
 
 
 class PlanFile(Shape):
@@ -177,6 +340,51 @@ class PlanFile(Shape):
         description="strong-good-review-action, blue-green-amber-red, or a scheme.")
     outcomes: list[OutcomeSpec] = Field(min_length=1, description="The plan's outcomes, in "
                                                                   "report order.")
+    progress: Text | ProgressSchemeSpec = Field(
+        "complete-good-review-action",
+        description="Objective progress words: complete-good-review-action, "
+                    "strong-good-review-action, or a scheme of your own.")
+    report: ProfileSpec | None = Field(None, description="The report's sections, columns and "
+                                                         "words (docs/profile.md).")
+
+
+class SectionSpec(Shape):
+    """A text section of the plan document: a heading and Markdown."""
+
+    title: Text = Field(description="The section's heading, e.g. Foreword.")
+    text: Text = Field(description="The section's text (Markdown).")
+    new_page: bool = Field(True, description="false: follow the section before on its page "
+                                             "(Ambition, Values and Outcomes share one).")
+
+
+class DeliveryPlanSpec(Shape):
+    """The delivery plan table's heading, introduction and key."""
+
+    title: Text = Field("Delivery Plan", description="Its heading, e.g. Delivery Plan 2019-21.")
+    introduction: str = Field("", description="Printed above the tables (Markdown).")
+    departments: dict[str, Text] = Field(
+        default_factory=dict, description="The key: each abbreviation used in the Dept "
+                                          "column and what it stands for.")
+
+
+class PlanTextFile(Shape):
+    """plan-text.yaml (beside plan.yaml): the plan document's own text."""
+
+    title: Text | None = Field(None, description="The cover title; the plan's name if left out.")
+    subtitle: Text | None = Field(None, description="Under the cover title, e.g. Refresh "
+                                                    "2020/21.")
+    before: list[SectionSpec] = Field(
+        default_factory=list, description="Sections before the priorities: foreword, "
+                                          "ambition, values, budget...")
+    measures_heading: Text = Field("Measuring impact",
+                                   description="The heading of the key measures section.")
+    measures_introduction: str = Field(
+        "", description="Printed above the key measures (Markdown).")
+    after: list[SectionSpec] = Field(
+        default_factory=list, description="Sections after the key measures, e.g. Have your "
+                                          "say.")
+    delivery_plan: DeliveryPlanSpec | None = Field(
+        None, description="The delivery plan table's heading, introduction and key.")
 
 
 class ReportFile(Shape):
@@ -193,8 +401,12 @@ class ReportFile(Shape):
 class ObjectiveUpdate(Shape):
     """A service's update of one objective."""
 
-    progress: Literal["Complete", "Good", "Review", "Action"] | None = Field(
-        None, description="Complete, Good, Review or Action; leave out until known.")
+    progress: Annotated[Text | None, WithJsonSchema({"anyOf": [
+        {"enum": [p.label for p in PROGRESS[:-1]]},
+        {"type": "string", "description": "A word of the plan's own progress scheme."},
+        {"type": "null"}]})] = Field(
+        None, description="Complete, Good, Review or Action (or the plan's own progress "
+                          "words); leave out until known.")
     comment: str | None = Field(
         None, description="What happened this quarter and what is being done (Markdown).")
 
@@ -204,6 +416,16 @@ class MeasureUpdate(Shape):
 
     value: NumberText | None = Field(None, description="The latest value (year to date).")
     target: NumberText | None = Field(None, description="The target; none means no rating.")
+    floor: NumberText | None = Field(
+        None, description="Rule thresholds: the worst value still in the middle band (Amber).")
+    tolerance: NumberText | None = Field(
+        None, description="Rule thresholds: the floor as a distance from the target.")
+    rating: Text | None = Field(
+        None, description="The council's published rating, a word of the scheme (or "
+                          "Baseline, No quarterly target): the rating where there is no target, "
+                          "an override where the rule gives another.")
+    rating_reason: Text | None = Field(
+        None, description="Why the published rating differs from the rule's.")
     benchmark: NumberText | None = Field(None, description="The latest benchmark value.")
     benchmark_group: Text | None = Field(
         None, description="What the benchmark is, e.g. England Average June 2025; overrides "
@@ -224,15 +446,21 @@ class UpdateFile(Shape):
     measures: dict[str, MeasureUpdate] = Field(
         default_factory=dict, description="Per measure id from plan.yaml (e.g. foster-carers): "
                                           "value, target, history, benchmark.")
+    deliverables: dict[str, ObjectiveUpdate] = Field(
+        default_factory=dict, description="Per deliverable id from plan.yaml (e.g. VFM-01): "
+                                          "progress and comment.")
 
 
-def validate(doc: Document, shape: type[Shape]) -> tuple[Shape | None, list[Problem]]:
+S = TypeVar("S", bound=Shape)
+
+
+def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     """Return the document as `shape` and every problem found.
 
     A bad entry is pruned and the rest validated again, so one unknown key does not hide
     the other problems of the file: the checks that follow still see the good entries.
     """
-    data, problems = copy.deepcopy(doc.data), []
+    data, problems = copy.deepcopy(doc.data), list[Problem]()
     seen: set[Problem] = set()  # a file with 40,000 unknown fields: no quadratic search
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
@@ -306,8 +534,9 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
-    return isinstance(part, str) and (part in ("str", "SchemeSpec") or bool(
-        re.fullmatch(r"function-[a-z]+\[.*\]", part)))  # not a key someone typed: c[uncil
+    # not a key someone typed, such as c[uncil
+    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec") or bool(
+        re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))
 
 
 def _wrong_branch(error: Any) -> bool:
@@ -370,7 +599,7 @@ def json_schema() -> dict[str, Any]:
     """Return one JSON Schema covering plan.yaml, report.yaml and update files."""
     defs: dict[str, Any] = {}
     branches = []
-    for model in (PlanFile, ReportFile, UpdateFile):
+    for model in (PlanFile, PlanTextFile, ReportFile, UpdateFile):
         schema = model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(schema.pop("$defs", {}))
         defs[model.__name__] = schema
@@ -379,7 +608,8 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "reportgen data file",
-        "description": "plan.yaml, a quarter's report.yaml, or an update file.",
+        "description": "plan.yaml, plan-text.yaml, a quarter's report.yaml, or an update "
+                       "file.",
         "anyOf": branches,
         "$defs": defs,
     }

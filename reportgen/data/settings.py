@@ -4,8 +4,10 @@ pyproject.toml, else the defaults. Options given on the command line win over bo
     # reportgen.toml
     quarter = "data/derbyshire/2025-26/q2"   # the quarter commands use when given none
     output = "output"                        # where build and export write
-    ratings = "blue-green-amber-red"         # overrides the plan's rating scheme
+    ratings = "blue-green-amber-red"         # overrides the plan's rating scheme (or a
+                                             # [ratings] table: docs/configuration.md)
     templates = "theme"                      # a directory with templates/ and styles/
+    language = "cy"                          # the report's language, instead of the plan's
 
     [branding]
     council = "Derbyshire County Council"    # overrides the plan's council name
@@ -20,15 +22,18 @@ from __future__ import annotations
 import base64
 import os
 import tomllib
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.core.errors import UsageError, did_you_mean, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import BUILT_IN, scheme_from
+from reportgen.core.words import Words
 from reportgen.data import safefile
+from reportgen.data.schema import SchemeSpec
 
 CONFIG_FILE = "reportgen.toml"
 PYPROJECT = "pyproject.toml"
@@ -56,20 +61,27 @@ class Settings(BaseModel):
     quarter: Path | None = Field(None, description="The quarter directory commands use when "
                                                    "given none.")
     output: Path = Field(Path("output"), description="Where build and export write.")
-    ratings: str | None = Field(None, description="A built-in rating scheme, used instead of "
-                                                  "the plan's.")
+    ratings: str | dict[str, Any] | None = Field(
+        None, description="A built-in rating scheme's name, or a [ratings] table shaped like "
+                          "plan.yaml's ratings: (rule, bands, travel), used instead of the "
+                          "plan's.")
     templates: Path | None = Field(None, description="A directory with templates/ and styles/ "
                                                      "that override the packaged ones.")
+    language: Literal["en-GB", "cy"] | None = Field(
+        None, description="The report's language, instead of the plan's: en-GB or cy (a "
+                          "Welsh edition from the same data).")
     branding: Branding = Field(default_factory=Branding)
     source: Path | None = Field(None, exclude=True, description="The file these came from.")
 
     @field_validator("ratings")
     @classmethod
-    def _known_scheme(cls, name: str | None) -> str | None:
-        if name is not None and name not in BUILT_IN:
-            raise ValueError(f"'{name}' is not a rating scheme; choose from "
+    def _known_scheme(cls, given: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
+        if isinstance(given, str) and given not in BUILT_IN:
+            raise ValueError(f"'{given}' is not a rating scheme; choose from "
                              f"{', '.join(BUILT_IN)}")
-        return name
+        if isinstance(given, dict):
+            return _scheme_table(given)
+        return given
 
     def overridden(self, **options: Any) -> Settings:
         """Return these settings with the command-line options that were given (not None)."""
@@ -81,8 +93,11 @@ class Settings(BaseModel):
         report.brand_css = self.css()
         if self.branding.council:
             report.council = self.branding.council
-        if self.ratings:
+        if self.ratings:  # a name, or a table already checked by _known_scheme
             report.scheme = scheme_from(self.ratings)
+        if self.language:
+            report.profile = replace(report.profile, language=self.language)
+            report.words = Words(self.language, report.profile.words)
 
     def _home(self) -> Path:
         """Return the directory the settings' files must stay inside: the settings file's."""
@@ -102,6 +117,19 @@ class Settings(BaseModel):
                          f"url({logo}) no-repeat left center; "
                          "background-size: contain; }")
         return "\n".join(rules)
+
+
+def _scheme_table(table: dict[str, Any]) -> dict[str, Any]:
+    """Return a [ratings] table checked as plan.yaml's scheme is, or raise ValueError
+    saying what is wrong."""
+    try:
+        spec = SchemeSpec.model_validate(table).model_dump()
+        scheme_from(spec)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    return spec
 
 
 def _data_uri(path: Path, within: Path) -> str:

@@ -217,7 +217,9 @@ def _compose(events: Any, doc: Document) -> Any:
             if len(stack) >= MAX_DEPTH:
                 fail(event, f"the data is nested more than {MAX_DEPTH} levels deep")
             new: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            stack.append((new, attach(new, event), _NO_KEY))
+            path = attach(new, event)
+            assert path is not None  # a list or mapping as a key fails in attach first
+            stack.append((new, path, _NO_KEY))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             stack.pop()
     return root

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary
@@ -43,7 +44,7 @@ class Inspected:
         if not isinstance(self.document, Dictionary):
             self.document = None
         self.elements = list(elements(self.document)) if self.document is not None else []
-        self.pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        self.pages: dict[Any, int] = {page.objgen: i for i, page in enumerate(pdf.pages)}
 
     def of(self, *kinds: str) -> list[Dictionary]:
         """Return the structure elements of the given types, in reading order."""
@@ -266,7 +267,8 @@ def _marked_painting(page: pikepdf.Page) -> Iterator[tuple[str, int | None, str]
     marked-content tag that is an Artifact or carries an MCID, or "untagged"."""
     stack: list[tuple[str, int | None]] = []
     wanted = " ".join(PAINTING | {"BDC", "BMC", "EMC"})  # qpdf skips the rest: 3x faster
-    for operands, op in pikepdf.parse_content_stream(page, wanted):
+    for item in pikepdf.parse_content_stream(page, wanted):
+        operands, op = item.operands, item.operator
         name = str(op)
         if name in ("BDC", "BMC"):
             tag = str(operands[0])
@@ -313,10 +315,9 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, bool, bool]]:
                 todo.append(xobject.get("/Resources"))
 
 
-def _embedded(font: Dictionary) -> bool:
+def _embedded(font: pikepdf.Object) -> bool:
     if font.get("/Subtype") == "/Type3":
         return True  # drawn by its own content streams
-    if font.get("/Subtype") == "/Type0":
-        font = font.DescendantFonts[0]
-    descriptor = font.get("/FontDescriptor", Dictionary())
+    glyphs = font.DescendantFonts[0] if font.get("/Subtype") == "/Type0" else font
+    descriptor = glyphs.get("/FontDescriptor", Dictionary())
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))

@@ -54,7 +54,8 @@ def _document(pdf: pikepdf.Pdf) -> Dictionary | None:
     if tree is None:
         return None
     kids = tree.K
-    return kids[0] if isinstance(kids, Array) else kids
+    document = kids[0] if isinstance(kids, Array) else kids
+    return document if isinstance(document, Dictionary) else None
 
 
 def elements(element: Dictionary) -> Iterator[Dictionary]:
@@ -69,8 +70,8 @@ def elements(element: Dictionary) -> Iterator[Dictionary]:
 def children(element: Dictionary) -> list[Dictionary]:
     """Return the element's child structure elements (no content items or OBJRs)."""
     kids = element.get("/K")
-    kids = kids if isinstance(kids, Array) else [kids] if kids is not None else []
-    return [k for k in kids if isinstance(k, Dictionary) and "/S" in k]
+    items = kids if isinstance(kids, Array) else [kids] if kids is not None else []
+    return [k for k in items if isinstance(k, Dictionary) and "/S" in k]
 
 
 # ---- tables split over pages ----------------------------------------------------------
@@ -179,7 +180,8 @@ def _footers_as_artifacts(pdf: pikepdf.Pdf, document: Dictionary) -> None:
         if not orphans:
             continue
         ops = []
-        for operands, op in pikepdf.parse_content_stream(page):
+        for item in pikepdf.parse_content_stream(page):
+            operands, op = list(item.operands), item.operator
             if (str(op) == "BDC" and isinstance(operands[1], Dictionary)
                     and int(operands[1].get("/MCID", -1)) in orphans):
                 operands = [Name.Artifact, PAGINATION]
@@ -262,10 +264,10 @@ def bookmark_titles(pdf: pikepdf.Pdf) -> list[str]:
 
 def bookmarks(pdf: pikepdf.Pdf) -> list[tuple[str, int, int, float]]:
     """Return (title, depth, page index, y) of every outline item, depth first."""
-    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    pages: dict[Any, int] = {page.objgen: i for i, page in enumerate(pdf.pages)}
     out: list[tuple[str, int, int, float]] = []
 
-    def visit(items: list, depth: int) -> None:
+    def visit(items: list[Any], depth: int) -> None:
         for item in items:
             dest = item.destination
             page, y = -1, 0.0
@@ -308,7 +310,7 @@ def _link_contents(pdf: pikepdf.Pdf) -> None:
     """
     dests = _named_destinations(pdf)
     marks = bookmarks(pdf)
-    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    pages: dict[Any, int] = {page.objgen: i for i, page in enumerate(pdf.pages)}
     for page in pdf.pages:
         for annot in page.obj.get("/Annots", Array()):
             name = annot.get("/Dest")

@@ -46,6 +46,7 @@ def main() -> int:
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}
+    answer: dict[str, object]
     try:
         from reportgen.pdf.write import write_pdf
 

@@ -23,7 +23,7 @@ def guarded_fetcher(roots: list[Path], charts: Callable[[str], bytes] | None = N
 
     allowed = [root.resolve() for root in roots]
 
-    class Guarded(URLFetcher):
+    class Guarded(URLFetcher):  # type: ignore[misc] # WeasyPrint publishes no types
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":

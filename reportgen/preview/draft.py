@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -114,6 +115,7 @@ class Preview:
     def rebuild(self) -> Draft:
         """Build once and publish the page; a failure shows the last good page with problems."""
         started = time.perf_counter()
+        built: Built | None
         try:
             built = self.builder()
         except Exception as exc:  # noqa: BLE001 - whatever breaks, the preview must go on
@@ -162,7 +164,7 @@ def problems_of(exc: BaseException) -> list[Problem]:
 def compose(good: str | None, draft: Draft) -> str:
     """Return the served page: the last good draft with the reload script and any problems."""
     env = environment()  # ours only: a council's broken template must not break the panel
-    snippets = env.get_template("preview.html").module
+    snippets: Any = env.get_template("preview.html").module  # its macros, by name
     head = snippets.head(draft.version, Markup(RELOAD_JS))  # noqa: S704 - our constant
     panel = snippets.panel(draft.problems, draft.ok) if draft.problems else ""
     if good is None:

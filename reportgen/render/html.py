@@ -16,10 +16,11 @@ import nh3
 from markupsafe import Markup, escape
 
 from reportgen.charts.spec import Chart, alt_text
-from reportgen.compute import summary, trends
+from reportgen.compute import layout, summary, trends
 from reportgen.core.model import Report
-from reportgen.core.ratings import PROGRESS
+from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.resources import STYLES, TEMPLATES
+from reportgen.core.words import PLACEHOLDER, Words
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
@@ -50,7 +51,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     loaders += [jinja2.PrefixLoader({"default": packaged}, delimiter=":"), packaged]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.filters["markdown"] = markdown
     env.filters["icon"] = icon
     return env
@@ -69,9 +70,9 @@ def style_roots(override: Path | None) -> list[Path]:
     return [STYLES] + ([override / "styles"] if override else [])
 
 
-def style_base(override: Path | None) -> Path:
+def style_base(override: Path | None, name: str = "report.css") -> Path:
     """Return the directory that relative URLs in the stylesheet resolve against."""
-    if override and (override / "styles" / "report.css").is_file():
+    if override and (override / "styles" / name).is_file():
         return override / "styles"
     return STYLES
 
@@ -118,14 +119,64 @@ def icon(kind: str, colour: str) -> Markup:
                   f'url(data:image/svg+xml;base64,{data})"></span>')
 
 
+def install_words(env: jinja2.Environment, words: Words) -> None:
+    """Give the templates the report's words as gettext (Jinja2's i18n extension).
+
+    `_("...", name=value)` fills placeholders only in a phrase that has them, so a percent
+    sign needs doubling only there (docs/profile.md). Every phrase
+    is escaped: a council's own words are user text, and the catalogue's are text too."""
+    def gettext(message: str, **values: Any) -> Markup:
+        text = escape(words.gettext(message))
+        return text % values if PLACEHOLDER.search(message) else text  # % escapes values
+
+    def ngettext(one: str, many: str, n: int, **values: Any) -> Markup:
+        text = escape(words.ngettext(one, many, n))
+        return text % {"num": n, **values} if PLACEHOLDER.search(one + many) else text
+
+    env.install_gettext_callables(gettext, ngettext)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = gettext
+
+
+def page_css(words: Words) -> str:
+    """Return the running footer's "Page X of Y" rule in the report's words."""
+    text = words.gettext("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", text)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    content = " ".join(counters.get(part) or _css_string(part.replace("%%", "%"))
+                       for part in parts if part)
+    return f"\n@page {{ @bottom-right {{ content: {content}; }} }}\n"
+
+
+def _css_string(text: str) -> str:
+    """Return text as a CSS string that cannot end the string or the <style> element."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " .,:;-_'()" else f"\\{ord(ch):x} "
+                         for ch in text) + '"'
+
+
 def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
                 *, css: str, draft: str | None = None, override: Path | None = None,
                 extra: dict[str, Any] | None = None) -> str:
     """Return the whole report as one HTML document."""
-    template = environment(override).get_template("report.html")
+    env = environment(override)
+    install_words(env, report.words)
+    template = env.get_template("report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
     return template.render(
         report=report, charts=charts, chart_src=chart_src,
-        css=Markup(css + report.brand_css),  # noqa: S704 - our files and checked settings
-        draft=draft, summary=summary, alt_text=alt_text, progress_levels=PROGRESS,
+        css=Markup(css + report.brand_css + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
+        draft=draft, summary=summary, alt_text=alt_text,
+        progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
         trend_ids=trend_ids, yearly=trends, **(extra or {}))
+
+
+UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",
+              "number": "Rate or ratio"}
+
+
+def render_plan_html(plan: PlanDocument, *, css: str, draft: str | None = None,
+                     override: Path | None = None) -> str:
+    """Return the plan document (plan.html) as one HTML document."""
+    template = environment(override).get_template("plan.html")
+    return template.render(
+        plan=plan, css=Markup(css + plan.brand_css),  # noqa: S704 - our files, checked settings
+        draft=draft, unit_words=UNIT_WORDS, next_year=NEXT_YEAR, four_years=FOUR_YEARS)

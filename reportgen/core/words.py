@@ -1,0 +1,110 @@
+"""The report's fixed words, as data: a gettext message catalogue per language, and the
+council's own rewording on top.
+
+The message ids are the English (en-GB) words. A language's catalogue is a .po file in
+locale/ (at the top of the repository, like templates/), read and compiled with Babel when
+first needed, so no compiled .mo binary is kept in git. A council rewords any message with
+`report.words` in plan.yaml (docs/profile.md); its words win over the catalogue, in every
+language.
+
+Placeholders are gettext's %(name)s, as in Jinja2's i18n extension; in a phrase with
+placeholders a literal percent sign is written %%.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as gettext_module
+import io
+import re
+from collections.abc import Mapping
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from reportgen.core.resources import LOCALE
+
+LOCALE_DIR = LOCALE
+DEFAULT_LANGUAGE = "en-GB"
+# language tag -> catalogue file stem; English is the message ids themselves
+LANGUAGES = {"en-GB": None, "cy": "cy"}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@functools.lru_cache(maxsize=8)
+def catalogue(language: str) -> gettext_module.NullTranslations:
+    """Return the compiled catalogue of a language (English: the ids unchanged)."""
+    stem = LANGUAGES[language]
+    if stem is None:
+        return gettext_module.NullTranslations()
+    with (LOCALE_DIR / f"{stem}.po").open("rb") as po:
+        parsed = read_po(po, locale=stem)
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed)  # fuzzy entries are left out, as msgfmt does
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)
+
+
+class Words:
+    """Translate the report's fixed words: the council's own first, then the catalogue."""
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE,
+                 own: Mapping[str, str | list[str]] | None = None) -> None:
+        self.language = language
+        self.own = dict(own or {})
+        self._catalogue = catalogue(language)
+
+    def gettext(self, message: str) -> str:
+        """Return the words for a message id."""
+        given = self.own.get(message)
+        if isinstance(given, str):
+            return given
+        if isinstance(given, list) and given:  # [one, many]: the phrase on its own is one
+            return given[0]
+        return self._catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Return the words for a message that agrees with a count."""
+        given = self.own.get(singular)
+        if isinstance(given, list) and len(given) == 2:  # [one, many]
+            return given[0] if n == 1 else given[1]
+        if isinstance(given, str):
+            return given
+        return self._catalogue.ngettext(singular, plural, n)
+
+    def format(self, message: str, **values: object) -> str:
+        """Return the words for a message with its placeholders filled."""
+        text = self.gettext(message)
+        return text % values if PLACEHOLDER.search(message) else text
+
+    def month(self, number: int) -> str:
+        """Return a month's short name: 1 -> "Jan"."""
+        return self.gettext(MONTHS[number - 1])
+
+    def month_year(self, year_month: str) -> str:
+        """Return "2027-04" as printed: "Apr 2027"."""
+        year, month = year_month.split("-")[:2]
+        return f"{self.month(int(month))} {year}"
+
+    def label(self, word: str) -> str:
+        """Return a rating word in the report's language (a council's own word unchanged)."""
+        return self.gettext(word)
+
+
+
+def check_own(message: str, text: str, names: set[str] | None = None) -> str | None:
+    """Return what is wrong with a council's words for a message (None if nothing): they may
+    use only the message's placeholders, and a stray % breaks them."""
+    allowed = set(PLACEHOLDER.findall(message)) if names is None else names
+    unknown = sorted(set(PLACEHOLDER.findall(text)) - allowed)
+    if unknown:
+        return (f"%({unknown[0]})s is not a placeholder of this phrase; it has "
+                + (", ".join(f"%({n})s" for n in sorted(allowed)) or "none"))
+    if not allowed:
+        return None  # never filled in: a % is printed as typed
+    try:
+        text % dict.fromkeys(allowed, "x")
+    except (ValueError, TypeError, KeyError):
+        return "a percent sign here is written %% (the phrase has placeholders)"
+    return None

@@ -1,0 +1,107 @@
+"""The message catalogue's source: every fixed phrase of the report, found where it is used.
+
+    python -m reportgen.render.catalogue        # rewrite locale/reportgen.pot, update cy.po
+
+Phrases are found by Babel's extractors in the templates (Jinja2's i18n `_()` calls) and in
+the Python code (`gettext`, `ngettext` and `format` calls), plus the phrases that the code
+keeps in tables (column heads, rating words, the built-in schemes' key, month names).
+tests/test_words.py checks that each language's catalogue translates every one of them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from reportgen.compute import layout
+from reportgen.core import ratings, words
+from reportgen.core.resources import PACKAGE, TEMPLATES
+
+Message = str | tuple[str, str]  # an id, or (singular, plural)
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "format": None}
+
+
+def extracted() -> Iterator[tuple[str | tuple[str, ...], str]]:
+    """Yield each phrase the templates and the code ask for, with where it is."""
+    jinja = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    for name, line, message, _, _ in extract_from_dir(
+            TEMPLATES, [("**.html", "jinja2.ext:babel_extract")], {"**.html": jinja}, KEYWORDS):
+        yield message, f"templates/{name}:{line}"
+    for name, line, message, _, _ in extract_from_dir(PACKAGE, [("**.py", "python")],
+                                                      keywords=KEYWORDS):
+        if isinstance(message, tuple) and message[1] is None:
+            message = message[0]  # format("...", name=value): the keywords are not plurals
+        if message:  # format(x) with no literal text has none
+            yield message, f"reportgen/{name}:{line}"
+
+
+def tabled() -> Iterator[tuple[str | tuple[str, ...], str]]:
+    """Yield the phrases kept in tables rather than written in calls."""
+    for month in words.MONTHS:
+        yield month, "reportgen/core/words.py"
+    for table in (layout.TABLE_HEADINGS, layout.QUARTERLY_HEADS, layout.ANNUAL_HEADS,
+                  layout.PROGRESS_HEADS):
+        for text in table.values():
+            yield text, "reportgen/compute/layout.py"
+    schemes = [ratings.DEFAULT_PROGRESS] + [ratings.progress_scheme_from(name)
+                                            for name in ratings.BUILT_IN_PROGRESS]
+    for scheme in schemes:
+        for level in scheme.levels:
+            yield level.label, "reportgen/core/ratings.py"
+            yield level.description, "reportgen/core/ratings.py"
+            yield level.phrase, "reportgen/core/ratings.py"
+    for name in ratings.BUILT_IN:
+        built = ratings.scheme_from(name)
+        yield built.name, "reportgen/core/ratings.py"
+        for band in built.bands:
+            yield band.label, "reportgen/core/ratings.py"
+            yield band.description, "reportgen/core/ratings.py"
+
+
+def messages() -> dict[Message, list[str]]:
+    """Return every phrase of the report, each with the places it is used."""
+    found: dict[Message, list[str]] = {}
+    for message, where in [*extracted(), *tabled()]:
+        key: Message = message if isinstance(message, str) else (message[0], message[1])
+        found.setdefault(key, []).append(where)
+    return found
+
+
+def template() -> Catalog:
+    """Return the catalogue template (.pot): every phrase, untranslated."""
+    catalog = Catalog(project="reportgen", fuzzy=False)
+    for message, places in messages().items():
+        catalog.add(message, locations=[(p.rsplit(":", 1)[0], 0) for p in places[:3]],
+                    flags=("python-format",) if PLACEHOLDER.search(str(message)) else ())
+    return catalog
+
+
+def main() -> None:
+    """Rewrite the .pot and bring each language's .po up to date with it."""
+    pot = template()
+    with (words.LOCALE_DIR / "reportgen.pot").open("wb") as out:
+        write_po(out, pot, omit_header=False, sort_output=True)
+    for stem in filter(None, words.LANGUAGES.values()):
+        path: Path = words.LOCALE_DIR / f"{stem}.po"
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=stem)
+        catalog.update(pot, no_fuzzy_matching=True)
+        with path.open("wb") as out:
+            write_po(out, catalog, sort_output=True, ignore_obsolete=True)
+        missing = [m.id for m in catalog if m.id and not _translated(m.string)]
+        print(f"{path}: {len(missing)} untranslated", file=sys.stderr)
+
+
+def _translated(string: object) -> bool:
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m tests.golden` (or `make golden`): rewrite the golden copies."""
+
+from tests.golden import main
+
+main()

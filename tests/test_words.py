@@ -1,0 +1,109 @@
+"""Words as data: every fixed phrase comes from the catalogue, the Welsh catalogue covers all
+of them, and a Welsh build of the sample has no English fixed phrase left."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import SAMPLE
+
+from reportgen.charts.report import report_charts
+from reportgen.core.model import Report
+from reportgen.core.words import LOCALE_DIR, Words
+from reportgen.data.settings import Settings
+from reportgen.pipeline import load_report, output_stem, page
+from reportgen.render.catalogue import PLACEHOLDER, messages
+
+WELSH = read_po((LOCALE_DIR / "cy.po").open("rb"), locale="cy")
+
+
+def test_the_welsh_catalogue_translates_every_phrase_with_the_same_placeholders() -> None:
+    wanted = messages()
+    assert len(wanted) > 100  # headings, column heads, sentences, months, the key, alt text
+    for message in wanted:
+        entry = WELSH.get(message[0] if isinstance(message, tuple) else message)
+        assert entry is not None and not entry.fuzzy, f"not in cy.po: {message!r}"
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(strings), f"untranslated in cy.po: {message!r}"
+        ids = message if isinstance(message, tuple) else (message,)
+        names = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) == names, (message, text)
+
+
+def blank_council_text(report: Report) -> Report:
+    """Return a copy with every text the council typed replaced by X: what is left is ours."""
+    blank = copy.deepcopy(report)
+    blank.council, blank.plan = "X", "X"
+    blank.introduction, blank.achievements_intro = "X", "X"
+    blank.achievements = {key: ["X"] * len(items) for key, items in blank.achievements.items()}
+    for outcome in blank.outcomes:
+        outcome.name, outcome.title = "X", "X"
+        for o in outcome.objectives:
+            o.title, o.comment, o.owner = "X", "X", "X"
+            for m in o.measures:
+                m.title, m.benchmark_group, m.frequency = "X", "X", "X"
+                m.note = "X" if m.note else None
+                m.no_data = "X" if m.no_data else None
+    return blank
+
+
+def english_fragments() -> set[str]:
+    """Return the English words of every phrase, split at its placeholders."""
+    out = set()
+    for message in messages():
+        for text in (message if isinstance(message, tuple) else (message,)):
+            for part in PLACEHOLDER.split(text):
+                part = part.replace("%%", "%").strip(" ,.;:()-–")
+                if re.search(r"[A-Za-z]{2}", part):
+                    out.add(part)
+    return out
+
+
+@pytest.fixture(scope="module")
+def welsh_text() -> str:
+    report = blank_council_text(load_report(SAMPLE, Settings(language="cy")))
+    html = page(report, report_charts(report), lambda c: "chart.png", Settings())
+    body = html[html.index("<body"):]
+    # alt text is read out too, so it counts: keep it as text
+    body = re.sub(r'alt="([^"]*)"', r"> \1 <", body)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_a_welsh_build_of_the_sample_has_no_english_phrase_left(welsh_text: str) -> None:
+    welsh = {WELSH.get(m[0] if isinstance(m, tuple) else m).string for m in messages()}
+    left = [fragment for fragment in english_fragments()
+            if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", welsh_text)
+            and fragment not in str(welsh)]  # a word that is the same in Welsh (none yet)
+    assert left == []
+    assert "Tudalen" not in welsh_text  # the footer is in the stylesheet: checked below
+    assert "Amcan Strategol" in welsh_text and "Meh 2025" in welsh_text
+
+
+def test_welsh_sets_the_language_of_the_page_and_the_footer() -> None:
+    report = load_report(SAMPLE, Settings(language="cy"))
+    html = page(report, report_charts(report), lambda c: "chart.png", Settings())
+    assert '<html lang="cy">' in html
+    assert 'content: "Tudalen " counter(page) " o " counter(pages)' in html
+    assert output_stem(report) == "derbyshire-county-council-2025-26-q1-cy"
+    english = load_report(SAMPLE)
+    assert output_stem(english) == "derbyshire-county-council-2025-26-q1"
+    # the ratings themselves are data, the same in either language
+    assert [m.rating for m in report.measures] == [m.rating for m in english.measures]
+
+
+def test_a_councils_own_words_win_and_are_escaped() -> None:
+    words = Words("cy", {"Contents": "Cynnwys yr adroddiad",
+                         "%(n)s measure": ["%(n)s mesur", "%(n)s o fesurau"]})
+    assert words.gettext("Contents") == "Cynnwys yr adroddiad"
+    assert words.gettext("Introduction") == "Cyflwyniad"  # the catalogue's
+    # a plural is keyed by its singular: [one, many]
+    assert words.ngettext("%(n)s measure", "%(n)s measures", 7) == "%(n)s o fesurau"
+    report = load_report(SAMPLE)
+    report.words = Words("en-GB", {"Contents": "<script>alert(1)</script>Index"})
+    html = page(report, report_charts(report), lambda c: "chart.png", Settings())
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Index" in html
+    assert "<script>alert(1)" not in html
