@@ -125,7 +125,7 @@ def _not_ready(report: Report, warnings: list[str]) -> list[Problem]:
     """Return why --strict refuses to publish: every warning (the data's at their own place,
     the PDF's at the build) and everything that is not ready (compute.readiness)."""
     found = [Problem(w.file, w.line, w.column, w.path, f"--strict: {w.message}")
-             for w in report.warnings]
+             for w in report.warnings if w.severity != "note"]  # notes pass
     found += [Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings
               if w.startswith("PDF: ")]
     return found + readiness.unready(report)

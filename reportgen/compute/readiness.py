@@ -15,19 +15,21 @@ from reportgen.data import safefile
 from reportgen.data.layout import REPORT_FILE
 
 PLACEHOLDER = "[To fill:"  # what new-quarter writes where the quarter's text goes
-NEEDS_COMMENT = ("Review", "Action")  # a rating that readers will ask about
 
 
 def unready(report: Report) -> list[Problem]:
     """Return every reason the report is not ready to publish, in file order."""
     problems = _placeholders(report)
+    levels = report.progress_scheme
+    # the two lowest progress words (Review and Action by default): readers ask why
+    needs_comment = {p.label for p in levels.ranked[-2:]}
     for o in report.objectives:
         file, line = _where(report, o.source)
-        key = f"objectives.{o.id}"
-        if o.progress.label == AWAITING:
+        key = f"{o.kind}s.{o.id}"
+        if o.progress.label in (AWAITING, levels.awaiting.label):
             problems.append(Problem(file, line, 1 if line else 0, key,
                                     f"awaits an update ({o.owner}): give its progress and comment"))
-        elif o.progress.label in NEEDS_COMMENT and not o.comment.strip():
+        elif o.progress.label in needs_comment and not o.comment.strip():
             problems.append(Problem(file, line, 1 if line else 0, key,
                                     f"is rated {o.progress.label} with no comment: say why, "
                                     "and what is being done about it"))
