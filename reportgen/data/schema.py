@@ -489,7 +489,7 @@ def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     return None, problems
 
 
-def _without_pruned_items(data: Any, shape: type[Shape]) -> Shape | None:
+def _without_pruned_items(data: Any, shape: type[S]) -> S | None:
     """Return the data as `shape` with the list items set aside (None) removed, so that the
     rest of the file (a plan's other objectives) can still be checked against; None if even
     that does not validate."""
