@@ -63,8 +63,9 @@ def lookalike(text: str, *, is_key: bool, parent: object) -> str | None:
     if not odd or not any(c.isascii() and c.isalnum() for c in text):
         return None
     folded = "".join(LOOKALIKES.get(c, c) for c in text)
-    if not (is_key or parent == "id" or NUMBERISH.fullmatch(folded)):
-        return None  # prose: glyphs.py warns about characters the font lacks
+    is_name = (is_key or parent == "id") and not any(c.isspace() for c in text)
+    if not (is_name or NUMBERISH.fullmatch(folded)):
+        return None  # prose, even as a key (a catalogue's sentence): glyphs.py warns
     char = odd[0]
     return (f"'{text}' contains {codepoint(char)}, which looks like '{LOOKALIKES[char]}' but "
             f"is a different character: type '{folded}' instead")
