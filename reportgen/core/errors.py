@@ -34,12 +34,15 @@ def display_path(path: Path) -> str:
     try:
         here = path.parent.resolve() / path.name if path.name not in ("", ".", "..") \
             else path.resolve()
-        relative = os.path.relpath(here, Path.cwd().resolve())
+        cwd = Path.cwd().resolve()
+        relative = os.path.relpath(here, cwd)
+        common = Path(os.path.commonpath([here, cwd]))
     except (ValueError, OSError, RuntimeError):
         return str(path)
     # plan.yaml seen from inside a quarter is ../plan.yaml; last year's quarter from the
-    # year directory ../2024-25/q1; anything further off is clearer as a whole path
-    return relative if relative.count("..") <= 2 else str(here)
+    # year directory ../2024-25/q1; anything further off (../../tmp/...) is clearer whole
+    near = relative.count("..") <= 2 and len(common.parts) >= 3
+    return relative if near or not relative.startswith("..") else str(here)
 
 
 class ReportgenError(Exception):
