@@ -17,11 +17,11 @@ from reportgen.charts.report import report_charts
 from reportgen.charts.spec import Chart
 from reportgen.compute import readiness
 from reportgen.compute.rate import rate
-from reportgen.core.errors import DataError, Problem, RenderError
+from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
 from reportgen.core.output import write_all
 from reportgen.core.plan import PlanDocument
-from reportgen.core.resources import ROOT
+from reportgen.core.resources import ROOT, SAMPLE_QUARTER
 from reportgen.core.words import DEFAULT_LANGUAGE
 from reportgen.data.load import load_quarter
 from reportgen.data.plan import load_plan
@@ -63,7 +63,8 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
 def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
          settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
     """Return the report as one HTML page, with the settings' templates and styles."""
-    return render_html(report, charts, chart_src, css=stylesheet(settings.templates),
+    css = stylesheet(settings.templates, replace=settings.branding.replace_stylesheet)
+    return render_html(report, charts, chart_src, css=css,
                        draft=draft, override=settings.templates,
                        extra={"self_links": self_links})
 
@@ -100,7 +101,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         drawn = stack.enter_context(chartstore.ChartStore(charts.values(), cache=cache_dir,
                                                           jobs=jobs))
         stamp = draft_stamp(quarter_dir) if draft else None
-        stem = output_dir / output_stem(report)
+        # A draft never takes the final report's name, so neither can pass for the other.
+        stem = output_dir / (output_stem(report) + ("-draft" if draft else ""))
         files: Files = {}
         if "pdf" in formats:
             progress("Laying out the PDF")
@@ -137,7 +139,9 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
     # The child is handed every chart, so wait for the pool first.
     drawn.finish()
     pdf, pdf_warnings = render_pdf(
-        html, base=style_base(settings.templates), roots=style_roots(settings.templates),
+        html,
+        base=style_base(settings.templates, replace=settings.branding.replace_stylesheet),
+        roots=style_roots(settings.templates) + settings.branding.roots(),
         charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
         limits=limits, child=child)
     warnings += [f"PDF: {w}" for w in pdf_warnings]
@@ -183,15 +187,17 @@ def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = F
         plan = load_plan_document(year_dir, settings)
         warnings = [str(w) for w in plan.warnings]
         stamp = draft_stamp(plan.directory) if draft else None
-        css = stylesheet(override, PLAN_CSS)
-        stem = output_dir / plan_stem(plan)
+        replace = settings.branding.replace_stylesheet
+        css = stylesheet(override, PLAN_CSS, replace=replace)
+        stem = output_dir / (plan_stem(plan) + ("-draft" if draft else ""))
         html = render_plan_html(plan, css=css, draft=stamp, override=override)
         files: Files = {}
         if "html" in formats:
             files[stem.with_suffix(".html")] = html.encode("utf-8")
         if "pdf" in formats:  # one HTML for both: the PDF is laid out from what is published
             pdf, pdf_warnings = render_pdf(
-                html, base=style_base(override, PLAN_CSS), roots=style_roots(override),
+                html, base=style_base(override, PLAN_CSS, replace),
+                roots=style_roots(override) + settings.branding.roots(),
                 charts={}, limits=limits or Limits(), child=child)
             warnings += [f"PDF: {w}" for w in pdf_warnings]
             files[stem.with_suffix(".pdf")] = pdf
@@ -208,22 +214,38 @@ def default_year() -> Path:
 
 
 def draft_stamp(quarter_dir: Path) -> str:
-    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner."""
+    """Return "built 2026-11-22 10:30 UTC, commit abc1234" for the draft banner, with
+    "+ uncommitted changes" when the working tree differs from that commit: a draft must not
+    pass for the committed data when it is not."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    commit = _git_out(quarter_dir, "rev-parse", "--short", "HEAD")
+    if commit is None:
+        return f"built {when}, not in git"
+    dirty = _git_out(quarter_dir, "status", "--porcelain", "--untracked-files=normal")
+    return f"built {when}, commit {commit}" + (" + uncommitted changes" if dirty else "")
+
+
+def _git_out(where: Path, *args: str) -> str | None:
+    """Return git's output run in `where`, or None when git or the repository is missing."""
     try:
-        commit = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as users run it
-            cwd=quarter_dir, capture_output=True,
-            text=True, timeout=5, check=True).stdout.strip()
+        return subprocess.run(  # noqa: S603 - fixed argv, no shell
+            ["git", *args],  # noqa: S607 - git from PATH, as users run it
+            cwd=where, capture_output=True, text=True, timeout=5, check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "not in git"
-    return f"built {when}, commit {commit}"
+        return None
 
 
 def default_quarter() -> Path:
-    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout."""
+    """Return the bundled sample quarter, so `reportgen build` works on a fresh checkout or
+    after a plain `pip install`. Relative when run from the checkout, for shorter messages."""
     local = Path("data/derbyshire/2025-26/q1")
-    return local if local.is_dir() else ROOT / local
+    if local.is_dir():
+        return local
+    if SAMPLE_QUARTER.is_dir():
+        return SAMPLE_QUARTER
+    raise UsageError("no quarter given and the bundled sample is missing: give a quarter "
+                     "directory (reportgen build data/COUNCIL/YEAR/q1), set `quarter` in "
+                     "reportgen.toml, or start a council with `reportgen init DIR`")
 
 
 __all__ = ["build", "build_plan", "BuildResult", "PlanResult", "RenderError",

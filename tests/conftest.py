@@ -84,3 +84,25 @@ def write_quarter(root: Path, files: dict[str, str], plan: str = TINY_PLAN,
 def quarter(tmp_path: Path):
     """Return a function writing a tiny quarter with the given update files."""
     return lambda files, **kw: write_quarter(tmp_path, files, **kw)
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment where `reportgen` (and pre-commit) are this checkout's, as a user's
+    shell has them after installing: a `reportgen` script first on PATH that runs this
+    interpreter on this checkout, whatever console script the virtualenv happens to hold."""
+    import os
+    import sys
+
+    bin_dir = tmp_path_factory.mktemp("bin")
+    script = bin_dir / "reportgen"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m reportgen "$@"\n')
+    script.chmod(0o755)
+    path = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PATH": path, "PYTHONPATH": str(ROOT),
+           "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+           "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for name in ("NO_COLOR", "CI"):  # tests that need them set them
+        env.pop(name, None)
+    return env

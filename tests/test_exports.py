@@ -33,10 +33,11 @@ def test_csv_to_stdout_is_the_measures_table() -> None:
 def test_csv_output_writes_both_tables(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    objectives = list(csv.DictReader((tmp_path / "objectives.csv").open(encoding="utf-8")))
+    stem = tmp_path / "derbyshire-county-council-2025-26-q1"
+    objectives = list(csv.DictReader(Path(f"{stem}-objectives.csv").open(encoding="utf-8")))
     assert len(objectives) == 24
     assert objectives[0]["No."] == "SO-01" and objectives[0]["Progress"] == "Good"
-    assert (tmp_path / "measures.csv").read_text(encoding="utf-8").startswith("Outcome,")
+    assert Path(f"{stem}-measures.csv").read_text(encoding="utf-8").startswith("Outcome,")
 
 
 def test_xlsx_round_trip_keeps_numbers_as_numbers(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]
@@ -67,8 +68,56 @@ def test_text_that_looks_like_a_formula_stays_text(report) -> None:  # type: ign
     report.objectives[1].comment = "- a Markdown list item"
     header, rows = objective_table(report)
     back = list(csv.reader(io.StringIO(to_csv(header, rows))))
-    assert back[1][6] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert back[2][6] == "- a Markdown list item"  # a list is not a formula: left alone
+    assert back[1][8] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert back[2][8] == "- a Markdown list item"  # a list is not a formula: left alone
     book = load_workbook(io.BytesIO(to_xlsx(report)))
-    cell = book["Objectives"]["G2"]
+    cell = book["Objectives"]["I2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+EXAMPLE_Q4 = Path(__file__).resolve().parents[1] / "data/exampleshire/2025-26/q4"
+
+
+def test_csv_has_the_reports_change_and_direction_columns() -> None:
+    """The columns the report prints beside a rating: change since last quarter (with the
+    rating it was) and direction of travel against the same quarter last year."""
+    result = CliRunner().invoke(main, ["export", str(EXAMPLE_Q4), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = {r["Measure id"]: r for r in csv.DictReader(io.StringIO(result.output))}
+    ksi = rows["road-casualties-ksi"]
+    assert (ksi["Performance"], ksi["Change since last quarter"],
+            ksi["Performance last quarter"]) == ("Action", "worsened", "Review")
+    assert ksi["Direction of travel (vs same quarter 2024-25)"] == "Worsening"
+    assert rows["library-visits"]["Direction of travel (vs same quarter 2024-25)"] == "Improving"
+    result = CliRunner().invoke(main, ["export", str(EXAMPLE_Q4), "--format", "csv",
+                                       "--table", "objectives"])
+    objectives = {r["No."]: r for r in csv.DictReader(io.StringIO(result.output))}
+    assert (objectives["EX-01"]["Change since last quarter"],
+            objectives["EX-01"]["Progress last quarter"]) == ("improved", "Review")
+
+
+def test_csv_text_is_trimmed() -> None:
+    """A YAML block comment ends with a newline: not a stray empty line in the cell."""
+    report = load_report(default_quarter())  # not the shared one, which a test changes
+    assert report.objectives[0].comment.endswith("\n")
+    header, rows = objective_table(report)
+    back = list(csv.reader(io.StringIO(to_csv(header, rows))))
+    assert back[1][header.index("Comments")] == report.objectives[0].comment.strip()
+
+
+def test_csv_files_are_named_for_the_quarter_and_excel_gets_a_bom(tmp_path: Path) -> None:
+    """Two quarters exported into one folder keep both; --excel starts with a byte-order
+    mark, so Excel shows £ rather than Â£."""
+    for quarter in ("q3", "q4"):
+        result = CliRunner().invoke(main, ["export", str(EXAMPLE_Q4.parent / quarter),
+                                           "--format", "csv", "--excel", "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"exampleshire-county-council-2025-26-{q}-{t}.csv"
+                     for q in ("q3", "q4") for t in ("measures", "objectives")]
+    data = (tmp_path / names[-1]).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfOutcome,")
+    plain = CliRunner().invoke(main, ["export", "--format", "csv"])
+    assert not plain.output.startswith("\ufeff")
+    refused = CliRunner().invoke(main, ["export", "--format", "json", "--excel"])
+    assert refused.exit_code == 2 and "--excel is for --format csv" in refused.output

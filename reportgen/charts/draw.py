@@ -18,7 +18,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from reportgen.charts.spec import Bars, Chart, Trend, Wheel, shown_slices
+from reportgen.charts.spec import CHARTS, Bars, Chart, RiskMatrix, Trend, Wheel, shown_slices
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -123,7 +123,7 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     """Draw the chart and return the file's bytes ("svg" or "png")."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown chart format {fmt!r}: use 'svg' or 'png'")
-    if not isinstance(chart, (Wheel, Trend, Bars)):
+    if not isinstance(chart, CHARTS):
         raise TypeError(f"not a chart: {chart!r}")
     mpl = _matplotlib()
     import io
@@ -133,6 +133,8 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
             fig = _draw_wheel(mpl, chart)
         elif isinstance(chart, Bars):
             fig = _draw_bars(mpl, chart)
+        elif isinstance(chart, RiskMatrix):
+            fig = _draw_matrix(mpl, chart)
         else:
             fig = _draw_trend(mpl, chart)
         buf = io.BytesIO()
@@ -446,4 +448,45 @@ def _draw_bars(mpl: Any, bars: Bars) -> Figure:
                                   markeredgecolor=series.colour))
         fig.text(x0 + 10.5 / 72, y, _esc(series.label), transform=inches, ha="left",
                  va="center_baseline", fontsize=7, color=TEXT)
+    return fig
+
+
+# ---- risk matrix ---------------------------------------------------------
+
+MATRIX_SIZE = (6.4, 3.6)
+
+
+def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
+    """Impact up, likelihood across, each cell tinted by its score level with the score in
+    its corner and the ids of the risks in it (report 004's grid)."""
+    from matplotlib.patches import Rectangle
+
+    width_in, height_in = MATRIX_SIZE
+    fig = _new_figure(mpl, MATRIX_SIZE)
+    fig.subplots_adjust(left=0.95 / width_in, right=1 - 0.05 / width_in,
+                        bottom=0.42 / height_in, top=1 - 0.05 / height_in)
+    ax = fig.add_subplot()
+    size_x, size_y = len(matrix.likelihood), len(matrix.impact)
+    for cell in matrix.cells:
+        x, y = cell.likelihood - 1, cell.impact - 1
+        ax.add_patch(Rectangle(
+            (x, y), 1, 1, facecolor=cell.colour, alpha=0.28 if not cell.risks else 0.55,
+            edgecolor=BACKGROUND, linewidth=1.5))
+        ax.text(x + 0.05, y + 0.93, f"{cell.impact * cell.likelihood}", ha="left", va="top",
+                fontsize=6, color=AXIS)
+        if cell.risks:
+            ax.text(x + 0.5, y + 0.45, _esc("\n".join(cell.risks)), ha="center",
+                    va="center", fontsize=7 if len(cell.risks) < 5 else 6, color=TEXT,
+                    fontweight="bold", linespacing=1.15)
+    ax.set_xlim(0, size_x)
+    ax.set_ylim(0, size_y)
+    ax.set_xticks([i + 0.5 for i in range(size_x)])
+    ax.set_xticklabels([_esc(f"{w} ({i})") for i, w in enumerate(matrix.likelihood, 1)])
+    ax.set_yticks([i + 0.5 for i in range(size_y)])
+    ax.set_yticklabels([_esc(f"{w} ({i})") for i, w in enumerate(matrix.impact, 1)])
+    ax.tick_params(length=0)
+    ax.set_xlabel("Likelihood", fontsize=7)
+    ax.set_ylabel("Impact", fontsize=7)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
     return fig

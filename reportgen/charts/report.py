@@ -3,7 +3,17 @@ a trend panel per measure, and the year so far as stacked bars."""
 
 from __future__ import annotations
 
-from reportgen.charts.spec import Bars, Chart, Point, Series, Slice, Trend, Wheel
+from reportgen.charts.spec import (
+    Bars,
+    Cell,
+    Chart,
+    Point,
+    RiskMatrix,
+    Series,
+    Slice,
+    Trend,
+    Wheel,
+)
 from reportgen.compute import trends
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.model import Measure, Report
@@ -29,7 +39,26 @@ def report_charts(report: Report) -> dict[str, Chart]:
             out[f"trend-{m.id}"] = trend(report, m)
     for kind in ("objectives", "measures"):  # the year so far, quarter by quarter
         out[f"year-{kind}"] = year_chart(report, kind)
+    for kind in ("threat", "opportunity"):
+        if any(r.kind == kind and r.score and not r.closed for r in report.items.risks):
+            out[f"risks-{kind}"] = risk_matrix(report, kind)
     return out
+
+
+def risk_matrix(report: Report, kind: str) -> RiskMatrix:
+    """Return the grid of open risks of one kind (threat or opportunity) by their place."""
+    scale = report.items.scale
+    assert scale is not None  # noqa: S101 - data.items always sets one
+    impact, likelihood = ((scale.impact, scale.likelihood) if kind == "threat" else
+                          (scale.opportunity_impact, scale.opportunity_likelihood))
+    placed: dict[tuple[int, int], list[str]] = {}
+    for r in report.items.risks:
+        if r.kind == kind and r.impact and r.likelihood and not r.closed:
+            placed.setdefault((r.impact, r.likelihood), []).append(r.id)
+    cells = tuple(Cell(i, j, scale.level(i * j)[1], tuple(placed.get((i, j), ())))
+                  for i in range(1, len(impact) + 1) for j in range(1, len(likelihood) + 1))
+    title = "Strategic risks: threats" if kind == "threat" else "Strategic risks: opportunities"
+    return RiskMatrix(title, impact, likelihood, cells)
 
 
 def trend(report: Report, m: Measure) -> Trend:

@@ -64,7 +64,26 @@ class Bars:
     series: tuple[Series, ...]       # in the key's order, best first
 
 
-Chart = Wheel | Trend | Bars
+@dataclass(frozen=True)
+class Cell:
+    impact: int       # 1 (lowest) up
+    likelihood: int
+    colour: str       # the score level's colour
+    risks: tuple[str, ...]  # risk ids placed in the cell
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    """An impact x likelihood grid with each risk placed by its id (report 004's key)."""
+
+    title: str                      # "Strategic risks: threats"
+    impact: tuple[str, ...]         # scale words, lowest first: Low ... Very high
+    likelihood: tuple[str, ...]     # Remote ... Highly probable
+    cells: tuple[Cell, ...]         # every cell, impact-major
+
+
+Chart = Wheel | Trend | Bars | RiskMatrix
+CHARTS = (Wheel, Trend, Bars, RiskMatrix)
 
 
 # --------------------------------------------------------------------------
@@ -113,7 +132,23 @@ def alt_text(chart: Chart, words: Words | None = None) -> str:
             parts.append(f"{category} {named or w.gettext('none rated')}")
         return w.format("%(title)s by quarter: %(parts)s.", title=chart.title,
                         parts="; ".join(parts))
+    if isinstance(chart, RiskMatrix):
+        return risk_matrix_alt(chart)
     raise TypeError(f"not a chart: {chart!r}")
+
+
+def risk_matrix_alt(chart: RiskMatrix) -> str:
+    """Every risk by cell, highest score first: "Strategic risks: threats, impact by
+    likelihood. Very high impact, Highly probable (score 16): SR3_CR3, SR15_CR16. ..."."""
+    placed = sorted((c for c in chart.cells if c.risks),
+                    key=lambda c: (-c.impact * c.likelihood, -c.impact))
+    if not placed:
+        return f"{chart.title}: none"
+    parts = [f"{chart.impact[c.impact - 1]} impact, {chart.likelihood[c.likelihood - 1]} "
+             f"likelihood (score {c.impact * c.likelihood}): {', '.join(c.risks)}"
+             for c in placed]
+    count = sum(len(c.risks) for c in placed)
+    return f"{chart.title}, {count} placed by impact and likelihood. " + "; ".join(parts) + "."
 
 
 def _plain(obj: Any) -> Any:
@@ -136,7 +171,7 @@ def _plain(obj: Any) -> Any:
 
 def chart_key(chart: Chart) -> str:
     """Stable content hash of the chart's data and STYLE_VERSION (16 hex)."""
-    if not isinstance(chart, (Wheel, Trend, Bars)):
+    if not isinstance(chart, CHARTS):
         raise TypeError(f"not a chart: {chart!r}")
     payload = json.dumps(
         {"style": STYLE_VERSION, "chart": _plain(chart)},

@@ -36,9 +36,11 @@ FORMAT = "png"
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
-# too, else every worker would run the main script again).
-# The lifeline first: the fork server exits with the build, even a SIGKILLed one.
-_PRELOAD = ["reportgen.charts.lifeline", "__main__", "reportgen.charts.store",
+# too, else every worker would run the main script again). The lifeline first: the fork
+# server exits with the build, even a SIGKILLed one; ignore_interrupt leaves Ctrl+C to the
+# command line.
+_PRELOAD = ["reportgen.charts.lifeline", "reportgen.charts.ignore_interrupt", "__main__",
+            "reportgen.charts.store",
             "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
             "matplotlib.ticker"]
 

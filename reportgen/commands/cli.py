@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +49,8 @@ def _quarter(path: Path | None) -> Path:
         raise click.UsageError(
             f"no quarter given, and {_relative(Path.cwd())} is not a quarter directory: name "
             f"one{example}, or run the command inside it")
-    return default_quarter()
+    result: Path = _run(default_quarter)
+    return result
 
 
 def _relative(path: Path) -> Path:
@@ -99,19 +101,55 @@ def _run(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         sys.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Record -q or -v in the meta that every nested context shares."""
+    if value:
+        ctx.meta["reportgen.verbosity"] = 0 if param.name == "quiet" else 2
+
+
+def _verbosity_params() -> list[click.Option]:
+    """Return -q and -v, so they work after a command as well as before it (as in git)."""
+    return [click.Option(["--quiet", "-q"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity, help="Show only errors and warnings."),
+            click.Option(["--verbose", "-v"], is_flag=True, expose_value=False,
+                         callback=_set_verbosity,
+                         help="Show timings and the settings file used.")]
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl+C ends any command quietly with the shell's exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params += _verbosity_params()
+        super().add_command(cmd, name)
+
+
+def _no_color() -> bool:
+    """Return whether NO_COLOR (no-color.org) is set to anything but empty."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
-@click.option("--quiet", "-q", is_flag=True, help="Show only errors and warnings.")
-@click.option("--verbose", "-v", is_flag=True, help="Show timings and the settings file used.")
 @click.pass_context
-def main(ctx: click.Context, quiet: bool = False, verbose: bool = False) -> None:
+def main(ctx: click.Context) -> None:
     """Quarterly council performance reports: YAML data in, accessible PDF and HTML out.
 
     Settings come from reportgen.toml (or [tool.reportgen] in pyproject.toml) in the
     working directory; options on the command line win. See docs/guide-policy-team.md.
     """
-    ctx.meta["reportgen.verbosity"] = 0 if quiet else 2 if verbose else 1
+    if _no_color():  # click already drops colour when the output is not a terminal
+        ctx.color = False
     _stop_on_sigterm()
+
+
+main.params += _verbosity_params()
 
 
 def _stop_on_sigterm() -> None:
@@ -330,16 +368,24 @@ def _quarters_of(paths: tuple[Path, ...], required: bool = True) -> list[Path]:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Write files into this directory instead of printing: NAME.json, "
-                   "objectives.csv and measures.csv, or NAME.xlsx.")
-@click.option("--table", type=click.Choice(["measures", "objectives"]), default="measures",
+                   "NAME-objectives.csv and NAME-measures.csv (and NAME-milestones.csv, "
+                   "NAME-projects.csv, NAME-risks.csv where the plan has them), or NAME.xlsx, "
+                   "where NAME is council-year-quarter.")
+@click.option("--table", type=click.Choice(["measures", "objectives", "milestones", "projects",
+                                           "risks"]), default="measures",
               show_default=True, help="Which table csv prints when there is no --output.")
-def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> None:
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a byte-order mark, so £ and accents show right.")
+def export(quarter: Path | None, fmt: str, output: Path | None, table: str,
+           excel: bool) -> None:
     """Print or write the computed report as data: json, csv (one table) or xlsx (a file)."""
     from reportgen.compute import tables
     from reportgen.compute.export import report_data
     from reportgen.core.output import write_all
     from reportgen.pipeline import output_stem
 
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel is for --format csv (xlsx is Excel's own already)")
     report = _load(_quarter(quarter))
     if fmt == "xlsx":  # a binary file, never to the terminal
         output = output or _settings().output
@@ -347,22 +393,42 @@ def export(quarter: Path | None, fmt: str, output: Path | None, table: str) -> N
         if fmt == "json":
             click.echo(json.dumps(report_data(report), indent=2, ensure_ascii=False))
         else:
-            pick = tables.measure_table if table == "measures" else tables.objective_table
-            click.echo(tables.to_csv(*pick(report)), nl=False)
+            click.echo(tables.to_csv(*tables.TABLES[table](report), excel=excel), nl=False)
         return
     stem = output / output_stem(report)
     files = {
         "json": lambda: {stem.with_suffix(".json"): json.dumps(
             report_data(report), indent=2, ensure_ascii=False).encode("utf-8")},
-        "csv": lambda: {output / f"{name}.csv": tables.to_csv(*pick(report)).encode("utf-8")
-                        for name, pick in (("objectives", tables.objective_table),
-                                           ("measures", tables.measure_table))},
+        # named for the quarter, so a second quarter's export does not overwrite the first
+        "csv": lambda: {output / f"{stem.name}-{name}.csv":
+                        tables.to_csv(*pick(report), excel=excel).encode("utf-8")
+                        for name, pick in tables.tables_of(report).items()},
         "xlsx": lambda: {stem.with_suffix(".xlsx"): tables.to_xlsx(report)},
     }[fmt]()
     write_all(files)
     if _verbosity():
         for path in files:
             click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--council", required=True, help="The council's name, e.g. 'Exampleshire County "
+                                                "Council'.")
+@click.option("--year", help="The plan year, YYYY-YY.  [default: the current one]")
+@click.option("--scheme", default="strong-good-review-action", show_default=True,
+              help="The rating scheme: strong-good-review-action or blue-green-amber-red.")
+def init(directory: Path, council: str, year: str | None, scheme: str) -> None:
+    """Start a council's data repository in DIRECTORY (new or empty): a plan with one
+    worked example of each thing, the first quarter, settings, pre-commit and CI."""
+    from reportgen.commands.init import init as run
+
+    lines = _run(run, directory, council, year, scheme)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: cd {directory}, edit the data, then `reportgen validate` and "
+                   "`reportgen preview` (README.md there says more)")
 
 
 @main.command("new-quarter")
@@ -372,9 +438,11 @@ def new_quarter(source: Path, target: Path) -> None:
     """Start quarter TO from quarter FROM: same files and ids, updates cleared to fill."""
     from reportgen.commands.workflow import new_quarter as run
 
-    for line in _run(run, source, target):
-        click.echo(line)
-    click.echo(f"next: edit the files, then `reportgen status {target}`")
+    lines = _run(run, source, target)
+    if _verbosity():
+        for line in lines:
+            click.echo(line)
+        click.echo(f"next: edit the files, then `reportgen status {target}`")
 
 
 @main.command()
@@ -400,7 +468,10 @@ def status(quarter: Path | None, fmt: str) -> None:
               help="Address to listen on. Anything but loopback shares the draft with the network.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-def preview(quarter: Path | None, port: int, host: str, override: Path | None) -> None:
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
+              help="Open the draft in the web browser (never in CI).")
+def preview(quarter: Path | None, port: int, host: str, override: Path | None,
+            open_browser: bool) -> None:
     """Serve QUARTER's HTML draft and rebuild and reload it on every change."""
     import signal
 
@@ -414,7 +485,17 @@ def preview(quarter: Path | None, port: int, host: str, override: Path | None) -
                     "machine can read the draft", fg="yellow", err=True)
     _run(serve, _quarter(quarter), host=host, port=port,
          settings=_settings().overridden(templates=override),
-         echo=lambda line: click.echo(line, err=True))
+         echo=lambda line: click.echo(line, err=True),
+         on_ready=browser(open_browser))
+
+
+def browser(wanted: bool) -> Callable[[str], object] | None:
+    """Return what opens the draft in the web browser; None with --no-open or in CI, where
+    nobody would see it (GitHub, GitLab and most others set CI)."""
+    import webbrowser
+
+    in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+    return webbrowser.open if wanted and not in_ci else None
 
 
 @main.command()
@@ -431,7 +512,8 @@ def schema(output: Path | None) -> None:
     from reportgen.core.output import write_all
 
     write_all({output: (text + "\n").encode("utf-8")})
-    click.echo(f"wrote {output}")
+    if _verbosity():
+        click.echo(f"wrote {output}")
 
 
 @main.command()
@@ -489,16 +571,22 @@ def _load(quarter: Path) -> Report:
 
 @main.command("check-pdf")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check_pdf(file: Path) -> None:
+@click.option("--page", type=click.Choice(["landscape", "portrait"]), default="landscape",
+              show_default=True, help="The A4 page the PDF should have: landscape for the "
+                                      "quarterly report, portrait for `reportgen plan`.")
+def check_pdf(file: Path, page: str) -> None:
     """Check FILE's tags against PDF/UA-1 (headings, figures, tables, lists, bookmarks,
-    fonts...); print each check and exit 1 if any fails."""
+    fonts...) and its page size; print each check and exit 1 if any fails (a page size
+    other than A4 landscape is a warning)."""
     from reportgen.pdf.check import check_pdf as run_checks
 
-    results = run_checks(file)
+    results = run_checks(file, page)
     for result in results:
-        click.secho(str(result), fg=None if result.ok else "red")
-    failed = sum(not r.ok for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+        click.secho(str(result), fg=None if result.ok else "yellow" if result.warning else "red")
+    failed = sum(r.failed for r in results)
+    warned = sum(not r.ok and r.warning for r in results)
+    click.echo(f"{len(results) - failed - warned} passed, {failed} failed"
+               + (f", {warned} warning{'s' * (warned != 1)}" if warned else ""))
     if failed:
         sys.exit(1)
 

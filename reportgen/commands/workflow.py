@@ -11,6 +11,7 @@ from typing import Any
 
 from reportgen.compute.readiness import PLACEHOLDER
 from reportgen.core.errors import UsageError, display_path
+from reportgen.core.items import KINDS as ITEM_KINDS
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
 from reportgen.data.layout import PLAN_TEXT_FILE, REPORT_FILE, plan_path, update_paths
@@ -34,8 +35,8 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{display_path(target)} already exists: new-quarter never "
                          "overwrites anything; choose a new directory or remove that one")
+    quarter = _quarter_number(target)
     report = load_report(source)  # carry over from a quarter that checks
-    quarter = _quarter_number(target, report.quarter)
     year = _year_of(target, report.year)
     same_year = target.parent.resolve() == source.parent.resolve()
     files = {target / REPORT_FILE: _report_text(report, quarter, year, source)}
@@ -68,9 +69,14 @@ def new_quarter(source: Path, target: Path) -> list[str]:
     return done
 
 
-def _quarter_number(target: Path, previous: int) -> int:
+def _quarter_number(target: Path) -> int:
+    """Return the quarter a directory is named for (q1 to q4), or stop: a name such as q2x
+    or Q5 would otherwise be a quarter that validate and build cannot place."""
     found = re.fullmatch(r"q([1-4])", target.name)
-    return int(found.group(1)) if found else previous % 4 + 1
+    if found is None:
+        raise UsageError(f"{display_path(target)}: a quarter directory is named q1, q2, q3 "
+                         f"or q4, not '{target.name}'")
+    return int(found.group(1))
 
 
 def _year_of(target: Path, year: str) -> str:
@@ -132,7 +138,28 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
             for name in ("benchmark", "benchmark_group"):
                 if entry.get(name) is not None:
                     lines.append(f"    {name}: {_scalar(entry[name])}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _item_lines(data)) + "\n"
+
+
+def _item_lines(data: dict[str, Any]) -> list[str]:
+    """Return the milestones, projects and risks to fill; a closed project or risk (one
+    with `closed:`) is not reported again, so it is not carried over."""
+    comment = f"    comment:  {TO_FILL}: write 'comment: |' and the text indented below"
+    to_fill = {"milestones": [f"    status:  {TO_FILL}: a milestone status, e.g. On track",
+                              comment],
+               "projects": [f"    status:  {TO_FILL}: a project status, e.g. Green / Amber, "
+                            "or N/A with closed: why", comment],
+               "risks": [f"    impact:  {TO_FILL}: 1 (lowest) to 4",
+                         f"    likelihood:  {TO_FILL}: 1 (lowest) to 4", comment]}
+    lines = []
+    for kind, fields in to_fill.items():
+        open_ids = [ident for ident, entry in (data.get(kind) or {}).items()
+                    if not (entry or {}).get("closed")]
+        if open_ids:
+            lines.append(f"{kind}:")
+            for ident in open_ids:
+                lines += [f"  {ident}:", *fields]
+    return lines
 
 
 def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:
@@ -161,14 +188,27 @@ class Owner:
     owner: str
     objectives: list[dict[str, str]] = field(default_factory=list)
     measures: list[dict[str, str]] = field(default_factory=list)
+    # milestones, projects, risks (report 004): only where the plan has them
+    items: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.objectives or self.measures or any(self.items.values()))
+
+    def as_data(self, kinds: tuple[str, ...]) -> dict[str, Any]:
+        return {"owner": self.owner, "objectives": self.objectives, "measures": self.measures,
+                **{kind: self.items.get(kind, []) for kind in kinds}}
 
 
 def status(report: Report) -> dict[str, Any]:
-    """Return what still awaits an update, grouped by owner (in plan order), with counts."""
+    """Return what still awaits an update, grouped by owner (in plan order), with counts;
+    milestones, projects and risks too where the plan has them."""
     owners: dict[str, Owner] = {}
     for o in report.objectives:
         group = owners.setdefault(o.owner, Owner(o.owner))
-        if o.progress.label == AWAITING:
+        # the themes layout (report 004) prints no objective progress: its objectives only
+        # hold measures, so their progress is not awaited
+        if o.progress.label == AWAITING and report.layout != "themes":
             group.objectives.append({"id": o.id, "title": o.title, "kind": o.kind})
         group.measures += [{"id": m.id, "title": m.title, "objective": o.id}
                            for m in o.measures if not m.updated]
@@ -178,19 +218,30 @@ def status(report: Report) -> dict[str, Any]:
                 owners.setdefault(f"{outcome.name} (key measures)", Owner(
                     f"{outcome.name} (key measures)")).measures.append(
                         {"id": m.id, "title": m.title, "objective": ""})
-    waiting = [g for g in owners.values() if g.objectives or g.measures]
+    kinds = tuple(k for k in ITEM_KINDS if getattr(report.items, k))
+    for kind in kinds:
+        for item in getattr(report.items, kind):
+            group = owners.setdefault(item.owner, Owner(item.owner))
+            if not item.updated:
+                group.items.setdefault(kind, []).append({"id": item.id, "title": item.title})
+    waiting = [g for g in owners.values() if g.waiting]
     objectives = sum(len(g.objectives) for g in waiting)
     measures = sum(len(g.measures) for g in waiting)
+    items = {kind: {"total": len(getattr(report.items, kind)),
+                    "awaiting": sum(len(g.items.get(kind, [])) for g in waiting)}
+             for kind in kinds}
     text = [report.introduction, report.achievements_intro,
             *(a for items in report.achievements.values() for a in items)]
     return {
         "council": report.council, "year": report.year, "quarter": report.quarter,
         "directory": display_path(report.directory),
-        "complete": not objectives and not measures,
+        "complete": not objectives and not measures and not any(
+            i["awaiting"] for i in items.values()),
         "objectives": {"total": len(report.objectives), "awaiting": objectives},
         "measures": {"total": len(report.measures), "awaiting": measures},
+        **items,
         "report_text_placeholders": any(PLACEHOLDER in t for t in text),
-        "owners": [g.__dict__ for g in waiting],
+        "owners": [g.as_data(kinds) for g in waiting],
     }
 
 
@@ -200,17 +251,25 @@ def status_text(found: dict[str, Any]) -> str:
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "
              f"({found['directory']})"]
     if found["complete"]:
-        lines.append(f"Everything is in: {o['total']} objectives and {m['total']} measures "
-                     "updated.")
+        counted = [f"{o['total']} objectives", f"{m['total']} measures",
+                   *(f"{found[k]['total']} {k}" for k in ITEM_KINDS if k in found)]
+        lines.append(f"Everything is in: {', '.join(counted[:-1])} and {counted[-1]} updated.")
     else:
+        items = "".join(f", {found[k]['awaiting']} of {found[k]['total']} {k}"
+                        for k in ITEM_KINDS if k in found)
         lines.append(f"Awaiting update: {o['awaiting']} of {o['total']} objectives, "
-                     f"{m['awaiting']} of {m['total']} measures.")
+                     f"{m['awaiting']} of {m['total']} measures{items}.")
     for group in found["owners"]:
+        kinds = "".join(f", {_count(len(group[k]), k.removesuffix('s'))}"
+                        for k in ITEM_KINDS if group.get(k))
         lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
-                      f"{_count(len(group['measures']), 'measure')}"]
+                      f"{_count(len(group['measures']), 'measure')}{kinds}"]
         lines += [f"  {x['kind']} {x['id']}: {x['title']}" for x in group["objectives"]]
         lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"
                   for x in group["measures"]]
+        for kind in ITEM_KINDS:  # present only where the plan has them
+            noun = kind.removesuffix("s")
+            lines += [f"  {noun:9} {x['id']}: {x['title']}" for x in group.get(kind, [])]
     if found["report_text_placeholders"]:
         lines += ["", "report.yaml still has '[To fill: ...]' placeholders."]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from reportgen.core.items import Risk
 from reportgen.core.model import Measure, Objective, Report
 
 SECTIONS = (
@@ -40,7 +41,7 @@ class Change:
     """One difference: its section, what it is about, and the old and new wording."""
 
     section: str  # rating | number | text | added | removed
-    item: str  # objective | measure | report
+    item: str  # objective | measure | report | milestone | project | risk
     id: str
     title: str
     field: str  # progress, rating, value, target, benchmark, no_data, comment, note, ...
@@ -101,8 +102,38 @@ def compare(old: Report | None, new: Report) -> list[Change]:
         ids = {m.id for m in new.measures}
         changes += [Change("removed", "measure", m.id, m.title, "measure")
                     for m in old.measures if m.id not in ids]
+    changes += _items(old, new)
     order = [key for key, _ in SECTIONS]
     return sorted(changes, key=lambda c: order.index(c.section))
+
+
+def _items(old: Report | None, new: Report) -> list[Change]:
+    """Return the changes of milestones, projects and risks: status or score (with the
+    rating changes), comments, and items added or removed."""
+    out: list[Change] = []
+    for kind, noun in (("milestones", "milestone"), ("projects", "project"), ("risks", "risk")):
+        before = {i.id: i for i in getattr(old.items, kind)} if old else {}
+        after = {i.id: i for i in getattr(new.items, kind)}
+        for ident, item in after.items():
+            if ident not in before:
+                out.append(Change("added", noun, ident, item.title, noun))
+                continue
+            was, now = (_item_status(i) for i in (before[ident], item))
+            if was != now:
+                field = "score" if kind == "risks" else "status"
+                out.append(Change("rating", noun, ident, item.title, field, was, now))
+            out += _text(noun, ident, item.title, "comment", before[ident].comment,
+                         item.comment)
+        out += [Change("removed", noun, i.id, i.title, noun) for ident, i in before.items()
+                if ident not in after]
+    return out
+
+
+def _item_status(item: Any) -> str:
+    """Return an item's status as the report prints it: "Green / Amber", "12", "closed"."""
+    if isinstance(item, Risk):
+        return f"closed: {item.closed}" if item.closed else str(item.score or "no score")
+    return item.status.label if item.status else "awaiting update"
 
 
 def _objective(old: Objective, new: Objective) -> list[Change]:
@@ -192,7 +223,7 @@ def counts(changes: list[Change]) -> dict[str, int]:
 
 
 def _label(c: Change) -> str:
-    what = {"report": "report text", "objective": "", "measure": ""}[c.item]
+    what = {"report": "report text"}.get(c.item, "")
     name = f"{c.id} {c.title}".strip() if c.item != "report" else f"{c.title or c.id}"
     return f"{what} {name}".strip()
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.compute.summary import progress_counts, rating_counts
+from reportgen.core.items import Item, Status
 from reportgen.core.model import Measure, Report
 from reportgen.core.numbers import Quantity
 from reportgen.core.ratings import AWAITING
@@ -20,7 +21,47 @@ def number(quantity: Quantity | None) -> int | float | None:
 
 
 def report_data(report: Report) -> dict[str, Any]:
-    """Return the report's data in the export contract of docs/data-format.md."""
+    """Return the report's data in the export contract of docs/data-format.md; milestones,
+    projects and risks only where the plan has them, so other exports stay as they were."""
+    data = _core_data(report)
+    if report.items:
+        data.update(item_data(report))
+    return data
+
+
+def item_data(report: Report) -> dict[str, Any]:
+    """Return the milestones, projects and risks, with status now and before."""
+    def status(s: Status | None) -> str | None:
+        return s.label if s else None
+
+    def change(kind: str, item: Item) -> str | None:
+        return report.items.schemes[kind].change(item.previous, item.status) \
+            if item.previous_known else None
+
+    items = report.items
+    return {
+        "before": items.before_label or None,
+        "milestones": [
+            {"id": m.id, "title": m.title, "outcome": m.outcome_id, "owner": m.owner,
+             "status": status(m.status), "status_before": status(m.previous),
+             "change": change("milestones", m), "comment": m.comment}
+            for m in items.milestones],
+        "projects": [
+            {"id": p.id, "title": p.title, "outcome": p.outcome_id, "owner": p.owner,
+             "stage": p.stage or None, "status": status(p.status),
+             "status_before": status(p.previous), "change": change("projects", p),
+             "closed": p.closed or None, "comment": p.comment}
+            for p in items.projects],
+        "risks": [
+            {"id": r.id, "title": r.title, "outcome": r.outcome_id, "owner": r.owner,
+             "kind": r.kind, "impact": r.impact, "likelihood": r.likelihood, "score": r.score,
+             "target_score": r.target_score, "score_before": r.previous_score,
+             "change": r.change, "closed": r.closed or None, "comment": r.comment}
+            for r in items.risks],
+    }
+
+
+def _core_data(report: Report) -> dict[str, Any]:
     return {
         "council": report.council,
         "plan": report.plan,

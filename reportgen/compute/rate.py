@@ -34,6 +34,9 @@ def rate(report: Report) -> list[Problem]:
         else:  # this quarter: the measures' own ratings, so the two can never differ
             status.ratings = {m.id: m.rating for m in report.measures}
     before = statuses.get(report.quarter - 1)
+    if before is None and report.before is not None:  # Quarter 1: last year's Quarter 4
+        _rate_quarter(report.before, measures, scheme, None)
+        before = report.before
     for m in report.measures:
         m.previous_rating = before.ratings.get(m.id) if before else None
     problems += _floor_unused(report)

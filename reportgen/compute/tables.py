@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
+from reportgen.compute import trends
 from reportgen.compute.export import number
-from reportgen.core.model import Report
+from reportgen.core.items import Status
+from reportgen.core.model import Report, earlier_year
 from reportgen.core.ratings import AWAITING
 
 Row = list[Any]
@@ -26,12 +29,15 @@ def objective_table(report: Report) -> tuple[Row, list[Row]]:
     """Return the header and rows of the objectives table."""
     names = {o.id: o.name for o in report.outcomes}
     header = ["Outcome", "No.", "Strategic Objective", "Owner", "Expected Completion",
-              "Progress", "Comments"]
+              "Progress", "Change since last quarter", "Progress last quarter", "Comments"]
     rows = [[names[o.outcome_id], o.id, o.title, o.owner,
              o.expected_completion or o.completion_text,
-             "" if o.progress.label == AWAITING else o.progress.label, o.comment]
+             "" if o.progress.label == AWAITING else o.progress.label,
+             trends.objective_change(o) or "",
+             o.previous.label if o.previous and o.previous.label != AWAITING else "",
+             o.comment]
             for o in report.objectives]
-    return header, rows
+    return header, _trimmed(rows)
 
 
 def measure_table(report: Report) -> tuple[Row, list[Row]]:
@@ -42,18 +48,83 @@ def measure_table(report: Report) -> tuple[Row, list[Row]]:
     years = report.history_years
     header = ["Outcome", "Strategic Objective", "Measure id", "Measure", "Reporting",
               "Reporting Frequency", "Unit", "Better", *years, "Latest", "Target",
-              "Performance", "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
+              "Performance", "Change since last quarter", "Performance last quarter",
+              f"Direction of travel (vs same quarter {earlier_year(report.year, 1)})",
+              "Benchmark", "Benchmark Group", "Data as at", "No data", "Note",
               "Floor", "Rule's rating", "Published rating", "Rating reason"]
     rows = [[names[outcome_of[m.id]], m.objective_id, m.id, m.title, m.reporting,
              m.frequency, m.unit, m.better, *(number(m.history.get(y)) for y in years),
              number(m.value), number(m.target),
              m.rating.label if m.rating else (m.not_rated or ""),
+             trends.measure_change(m, report) or "",
+             m.previous_rating.label if m.previous_rating else "",
+             _direction(trends.direction(m, report)),
              number(m.benchmark), m.benchmark_group, m.as_at.isoformat() if m.as_at else "",
              m.no_data or "", m.note or "", number(m.floor),
              m.rule_rating.label if m.rule_rating else "", m.published or "",
              m.rating_reason or ""]
             for m in report.measures]
+    return header, _trimmed(rows)
+
+
+def _direction(found: trends.Direction | None) -> str:
+    return found.word if found else ""
+
+
+def _trimmed(rows: list[Row]) -> list[Row]:
+    """Return the rows with text stripped: a YAML block comment (`|`) ends with a newline
+    that a spreadsheet would show as an empty line in the cell."""
+    return [[v.strip() if isinstance(v, str) else v for v in row] for row in rows]
+
+
+def milestone_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the milestones table: status now and before."""
+    names = {o.id: o.name for o in report.outcomes}
+    header = ["Theme", "Milestone id", "Milestone", "Owner", "Status",
+              f"Status {report.items.before_label or 'before'}", "Comments"]
+    rows = [[names[m.outcome_id], m.id, m.title, m.owner, _label(m.status),
+             _label(m.previous), m.comment] for m in report.items.milestones]
     return header, rows
+
+
+def project_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the priority projects table."""
+    names = {o.id: o.name for o in report.outcomes}
+    scheme = report.items.schemes.get("projects")
+    header = ["Theme", "Project id", "Project", "Owner", "Stage", "Status",
+              f"Status {report.items.before_label or 'before'}", "Closed", "Comments"]
+    rows = [[names[p.outcome_id], p.id, p.title, p.owner, p.stage, _label(p.status),
+             _label(p.previous) or (scheme.new if scheme and p.previous_known else ""),
+             p.closed, p.comment] for p in report.items.projects]
+    return header, rows
+
+
+def risk_table(report: Report) -> tuple[Row, list[Row]]:
+    """Return the header and rows of the strategic risk register."""
+    names = {o.id: o.name for o in report.outcomes}
+    header = ["Theme", "Risk id", "Risk", "Owner", "Type", "Impact", "Likelihood", "Score",
+              "Target score", f"Score {report.items.before_label or 'before'}", "Change",
+              "Closed", "Comments"]
+    rows = [[names[r.outcome_id], r.id, r.title, r.owner, r.kind, r.impact, r.likelihood,
+             r.score, r.target_score, r.previous_score, r.change or "", r.closed, r.comment]
+            for r in report.items.risks]
+    return header, rows
+
+
+def _label(status: Status | None) -> str:
+    return status.label if status else ""
+
+
+# Every table `export` writes, by name; the item tables only where the plan has items.
+TABLES: dict[str, Callable[[Report], tuple[Row, list[Row]]]] = {
+    "objectives": objective_table, "measures": measure_table, "milestones": milestone_table,
+    "projects": project_table, "risks": risk_table}
+
+
+def tables_of(report: Report) -> dict[str, Callable[[Report], tuple[Row, list[Row]]]]:
+    """Return the tables a report has: objectives and measures, and its item kinds."""
+    return {name: pick for name, pick in TABLES.items()
+            if name in ("objectives", "measures") or getattr(report.items, name)}
 
 
 def _defused(value: Any) -> Any:
@@ -64,9 +135,12 @@ def _defused(value: Any) -> Any:
     return value
 
 
-def to_csv(header: Row, rows: list[Row]) -> str:
-    """Return a table as CSV text (UTF-8, no byte-order mark), empty cells for none."""
+def to_csv(header: Row, rows: list[Row], *, excel: bool = False) -> str:
+    """Return a table as CSV text, empty cells for none. `excel` starts it with a byte-order
+    mark, without which Excel reads UTF-8 as Windows-1252 and shows "£" as "Â£"."""
     out = io.StringIO()
+    if excel:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     # Python's csv quotes a field holding "\n" but not one holding "\r" or another line
     # break, which a spreadsheet would take as the end of the row: such rows are fully quoted.
@@ -89,8 +163,8 @@ def to_xlsx(report: Report) -> bytes:
     decimals = {m.id: max((q.decimals for q in (m.value, m.target, m.benchmark, m.floor,
                                                  *m.history.values()) if q), default=0)
                 for m in report.measures}
-    for title, (header, rows) in (("Objectives", objective_table(report)),
-                                  ("Measures", measure_table(report))):
+    for title, (header, rows) in ((name.capitalize(), pick(report))
+                                  for name, pick in tables_of(report).items()):
         sheet = book.create_sheet(title)
         sheet.append(header)
         for cell in sheet[1]:
@@ -107,8 +181,8 @@ def to_xlsx(report: Report) -> bytes:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         for column, header_text in zip(sheet.columns, header, strict=True):
-            width = 60 if header_text in ("Comments", "Note", "Measure",
-                                          "Strategic Objective") else 16
+            width = 60 if header_text in ("Comments", "Note", "Measure", "Milestone",
+                                          "Project", "Risk", "Strategic Objective") else 16
             sheet.column_dimensions[column[0].column_letter].width = width
     out = io.BytesIO()
     book.save(out)

@@ -92,6 +92,10 @@ def was(report: Report, previous: Progress | Rating | None, change: str | None) 
     """Return "was Review in Quarter 1" where the rating changed, else ""."""
     if change is None or previous is None:
         return ""
+    if report.quarter == 1:  # last plan year's Quarter 4 (report.before)
+        return report.words.format("was %(rating)s in Quarter 4 %(year)s",
+                                   rating=report.words.label(previous.label),
+                                   year=earlier_year(report.year, 1))
     return report.words.format("was %(rating)s in Quarter %(quarter)s",
                                rating=report.words.label(previous.label),
                                quarter=report.quarter - 1)

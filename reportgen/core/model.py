@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reportgen.core import numbers
 from reportgen.core.errors import Problem
+from reportgen.core.items import Items
 from reportgen.core.numbers import Quantity
 from reportgen.core.profile import Profile
 from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, ProgressScheme, Rating, Scheme
@@ -159,6 +160,11 @@ class Report:
     progress_scheme: ProgressScheme = DEFAULT_PROGRESS
     profile: Profile = field(default_factory=Profile)
     words: Words = field(default_factory=Words)
+    # Quarter 1's quarter before: last plan year's Quarter 4, read with this year's plan
+    before: QuarterStatus | None = None
+    items: Items = field(default_factory=Items)  # milestones, projects, risks (report 004)
+    layout: str = "objectives"  # objectives (report 001) | themes (report 004)
+    measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
 
     @property
     def objectives(self) -> list[Objective]:

@@ -18,7 +18,7 @@ from reportgen.core import numbers
 from reportgen.core.errors import Problem
 from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
 from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, floor_from
-from reportgen.data.layout import is_quarter_dir, same_quarter, update_paths
+from reportgen.data.layout import is_quarter_dir, previous_quarter, same_quarter, update_paths
 from reportgen.data.safefile import data_root
 from reportgen.data.schema import UpdateFile, validate
 from reportgen.data.yamlread import YamlProblem, read
@@ -94,6 +94,42 @@ def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
                 floors.setdefault(ident, ("floor", m.floor) if m.floor is not None
                                   else ("tolerance", str(m.tolerance)))
     return Snapshot(progress, values, targets, published, floors, tuple(refused))
+
+
+def updates(directory: Path) -> list[UpdateFile] | None:
+    """Return a quarter directory's update files as read (the valid ones); None if it is not
+    a quarter directory. Cached like snapshot()."""
+    if not is_quarter_dir(directory):
+        return None
+    files = update_paths(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return list(_read_updates(directory.resolve(), stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _read_updates(directory: Path, stamp: tuple[tuple[str, int, int], ...]
+                  ) -> tuple[UpdateFile, ...]:
+    found = []
+    for name, _, _ in stamp:
+        try:
+            update, _ = validate(read(directory / name), UpdateFile)
+        except YamlProblem:
+            continue  # that quarter's own validation reports it
+        if isinstance(update, UpdateFile):
+            found.append(update)
+    return tuple(found)
+
+
+def last_year_q4(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],
+                 measures: dict[str, Measure],
+                 levels: ProgressScheme = DEFAULT_PROGRESS) -> QuarterStatus | None:
+    """Return last plan year's Quarter 4, read with this year's plan, as the quarter before
+    a Quarter 1 (rated by compute.rate); None for other quarters or when it is not there."""
+    if quarter != 1:
+        return None
+    directory, before_year, _ = previous_quarter(quarter_dir, year, quarter)
+    found = snapshot(directory)
+    return _status(before_year, 4, found, objectives, measures, levels) if found else None
 
 
 def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],

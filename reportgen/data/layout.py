@@ -59,3 +59,14 @@ def enclosing_data(start: Path) -> Path | None:
                 os.path.lexists(year / PLAN_FILE) for year in directory.glob("[0-9]*-[0-9]*")):
             return directory
     return None
+
+
+def previous_quarter(quarter_dir: Path, year: str, quarter: int) -> tuple[Path, str, int]:
+    """Return the quarter before, with its plan year and number: q2 for q3, and for q1 last
+    year's q4 (.../2024-25/q4 for .../2025-26/q1), so a status can be compared across the
+    turn of the plan year."""
+    here = Path(os.path.abspath(quarter_dir))
+    if quarter > 1:
+        return here.parent / f"q{quarter - 1}", year, quarter - 1
+    last = earlier_year(year, 1)
+    return here.parent.parent / last / "q4", last, 4

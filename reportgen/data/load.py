@@ -12,6 +12,7 @@ from reportgen.core import numbers, ratings
 from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, display_path
 from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
+from reportgen.data.items import apply_update, fill_previous, plan_items
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
 from reportgen.data.profile import profile_from, progress_scheme
 from reportgen.data.safefile import data_root
@@ -123,14 +124,36 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
     _check_quarter(quarter_dir, report_doc, text.quarter, problems)
+    items = plan_items(plan_doc, spec, problems)
+    for doc, update in updates:
+        apply_update(doc, update, items, _claim, problems)
+    fill_previous(quarter_dir, spec.year, text.quarter, items, history.updates)
     scheme = _scheme(plan_doc, spec, problems)
     quarters = history.fill(quarter_dir, spec.year, text.quarter, everything, measures,
                             problems, levels)
+    before = history.last_year_q4(quarter_dir, spec.year, text.quarter, everything, measures,
+                                  levels)
     profile, words = profile_from(plan_doc, spec, problems)
     return Report(spec.council, spec.plan, spec.year, text.quarter, outcomes,
                   scheme or ratings.scheme_from(ratings.DEFAULT_SCHEME),  # an error is raised
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
-                  quarters=quarters, progress_scheme=levels, profile=profile, words=words)
+                  quarters=quarters, progress_scheme=levels, profile=profile, words=words,
+                  before=before, items=items, layout=spec.layout,
+                  measures_met=_measures_met(plan_doc, spec, scheme, problems))
+
+
+def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
+                  problems: list[Problem]) -> tuple[str, ...]:
+    """Return the bands that count as met or exceeded target: as given, else the better
+    half of the scheme (Blue and Green; Strong and Good)."""
+    if scheme is None:
+        return ()
+    labels = [b.label for b in scheme.bands]
+    for i, word in enumerate(spec.measures_met):
+        if word not in labels:
+            problems.append(doc.problem(("measures_met", i), f"'{word}' is not a band of "
+                                        f"{scheme.name}{did_you_mean(word, labels)}"))
+    return tuple(spec.measures_met) or tuple(labels[:len(labels) // 2])
 
 
 def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,

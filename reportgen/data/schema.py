@@ -147,6 +147,69 @@ class ObjectiveSpec(Shape):
                                         description="The objective's performance measures.")
 
 
+ItemId = Annotated[str, _pattern(r"[A-Za-z][A-Za-z0-9_-]*",
+                                 "is not a valid id: use letters, digits, hyphens and "
+                                 "underscores, e.g. SR8_CR7"),
+                   WithJsonSchema({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]*$"})]
+
+
+class MilestoneSpec(Shape):
+    """A Council Plan milestone: a dated commitment judged on track or slipping."""
+
+    id: ItemId = Field(description="Stable id, e.g. M-GROWTH-01.")
+    title: Text = Field(description="The milestone as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+
+
+class ProjectSpec(Shape):
+    """A priority project, rated by its project board."""
+
+    id: ItemId = Field(description="Stable id, e.g. market-hall.")
+    title: Text = Field(description="The project as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+    stage: Text | None = Field(None, description="Its stage, e.g. Feasibility, Delivery.")
+
+
+class RiskSpec(Shape):
+    """A strategic risk on the register."""
+
+    id: ItemId = Field(description="The risk's id as the council writes it, e.g. SR8_CR7.")
+    title: Text = Field(description="The risk as printed.")
+    owner: Text = Field(description="Who updates it; `reportgen status` groups by this.")
+    kind: Literal["threat", "opportunity"] = Field("threat", description="threat or "
+                                                                         "opportunity.")
+    target_score: int | None = Field(None, ge=1, le=100, description="The score the council "
+                                                                      "aims to bring it to.")
+
+
+class StatusSpec(Shape):
+    """One status of a milestone or project scheme."""
+
+    label: Text = Field(description="The status word, e.g. On track, Green / Amber.")
+    colour: Colour = Field(description="Its colour, #rrggbb.")
+    description: Text | None = Field(None, description="The key's wording.")
+    met: bool = Field(False, description="Counts as on track in the summary sentence.")
+    counted: bool = Field(True, description="false: shown, but not counted in the tables.")
+    closed: bool = Field(False, description="The item is closed (N/A).")
+
+
+class StatusSchemeSpec(Shape):
+    """A status scheme for milestones or projects, best first."""
+
+    name: Text = Field(description="Heading of the key.")
+    statuses: list[StatusSpec] = Field(min_length=2, description="Statuses, best first.")
+    new: str = Field("", description="What the status before shows for a first report, "
+                                     "e.g. NEW.")
+
+
+class ItemSchemes(Shape):
+    """Status schemes of the item kinds: a built-in name or a scheme of your own."""
+
+    milestones: Text | StatusSchemeSpec = Field("milestones", description="milestones or a "
+                                                                          "scheme.")
+    projects: Text | StatusSchemeSpec = Field("projects", description="projects or a scheme.")
+
+
 class PartSpec(Shape):
     """A part of a deliverable, printed as a row under it in the delivery plan table."""
 
@@ -201,6 +264,12 @@ class OutcomeSpec(Shape):
     measures: list[MeasureSpec] = Field(
         default_factory=list, description="Key measures of the outcome as a whole, not of one "
                                           "objective.")
+    milestones: list[MilestoneSpec] = Field(default_factory=list,
+                                            description="The theme's Council Plan milestones.")
+    projects: list[ProjectSpec] = Field(default_factory=list,
+                                        description="The theme's priority projects.")
+    risks: list[RiskSpec] = Field(default_factory=list,
+                                  description="The theme's strategic risks.")
 
 
 class BandSpec(Shape):
@@ -245,6 +314,7 @@ class SchemeSpec(Shape):
                                                             "takes the rest.")
 
 
+Grouping = Literal["theme", "owner"]  # what the status cross-tables count by
 Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
 Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
                   "action-items", "outcomes"]
@@ -340,6 +410,19 @@ class PlanFile(Shape):
         description="strong-good-review-action, blue-green-amber-red, or a scheme.")
     outcomes: list[OutcomeSpec] = Field(min_length=1, description="The plan's outcomes, in "
                                                                   "report order.")
+    layout: Literal["objectives", "themes"] = Field(
+        "objectives", description="objectives: progress and measure tables per outcome "
+                                  "(report 001); themes: cross-tables, projects, risks and one "
+                                  "table of items per theme (report 004).")
+    measures_met: list[Text] = Field(
+        default_factory=list, description="Bands that count as met or exceeded target in "
+                                          "the themes summary; by default the better half.")
+    cross_tables: list[Grouping] = Field(
+        default_factory=lambda: list[Grouping](["theme"]), min_length=1,
+        description="The groupings of the status cross-tables, in order: theme (the "
+                    "outcomes) and owner.")
+    item_statuses: ItemSchemes = Field(default_factory=ItemSchemes,
+                                       description="Status schemes of milestones and projects.")
     progress: Text | ProgressSchemeSpec = Field(
         "complete-good-review-action",
         description="Objective progress words: complete-good-review-action, "
@@ -437,6 +520,35 @@ class MeasureUpdate(Shape):
     note: Text | None = Field(None, description="A note printed under the table.")
 
 
+class MilestoneUpdate(Shape):
+    """A service's update of one milestone."""
+
+    status: Text | None = Field(None, description="A status of the milestone scheme, e.g. "
+                                                  "On track; leave out until known.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
+class ProjectUpdate(Shape):
+    """A service's update of one priority project."""
+
+    status: Text | None = Field(None, description="A status of the project scheme, e.g. "
+                                                  "Green / Amber, or N/A with closed:.")
+    closed: Text | None = Field(None, description="Why the project closed (status N/A).")
+    stage: Text | None = Field(None, description="Its stage now, overriding the plan's.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
+class RiskUpdate(Shape):
+    """A service's update of one strategic risk."""
+
+    impact: int | None = Field(None, ge=1, le=10, description="Impact on the council's scale, "
+                                                              "1 (lowest) up.")
+    likelihood: int | None = Field(None, ge=1, le=10, description="Likelihood on the "
+                                                                  "council's scale, 1 up.")
+    closed: Text | None = Field(None, description="Why the risk closed.")
+    comment: str | None = Field(None, description="Supporting information (Markdown).")
+
+
 class UpdateFile(Shape):
     """An update file: progress and comments for objectives, values for measures."""
 
@@ -449,6 +561,13 @@ class UpdateFile(Shape):
     deliverables: dict[str, ObjectiveUpdate] = Field(
         default_factory=dict, description="Per deliverable id from plan.yaml (e.g. VFM-01): "
                                           "progress and comment.")
+
+    milestones: dict[str, MilestoneUpdate] = Field(
+        default_factory=dict, description="Per milestone id from plan.yaml: status, comment.")
+    projects: dict[str, ProjectUpdate] = Field(
+        default_factory=dict, description="Per project id from plan.yaml: status, comment.")
+    risks: dict[str, RiskUpdate] = Field(
+        default_factory=dict, description="Per risk id from plan.yaml: impact, likelihood.")
 
 
 S = TypeVar("S", bound=Shape)
@@ -535,7 +654,8 @@ def _prune(data: Any, loc: tuple[Any, ...]) -> bool:
 def _is_branch(part: Any) -> bool:
     """Tell a union branch's name in an error location (str, SchemeSpec, function-after[...])."""
     # not a key someone typed, such as c[uncil
-    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec") or bool(
+    return isinstance(part, str) and (part in ("str", "SchemeSpec", "ProgressSchemeSpec",
+                                                      "StatusSchemeSpec") or bool(
         re.fullmatch(r"(function-[a-z]+|dict|tuple|list)\[.*\]", part)))
 
 

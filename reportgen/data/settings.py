@@ -13,6 +13,9 @@ pyproject.toml, else the defaults. Options given on the command line win over bo
     council = "Derbyshire County Council"    # overrides the plan's council name
     logo = "theme/logo.svg"                  # SVG, PNG or JPEG, on the cover
     colour = "#1d3c6e"                       # headings, table heads, the cover's rule
+    font = "Council Sans"                    # the report's typeface (declared in stylesheet)
+    stylesheet = "theme/council.css"         # added after ours: it changes what it names
+    palette = { link = "#1d70b8" }           # the stylesheet's colour variables
 
 Relative paths are relative to the file they are written in.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +44,11 @@ PYPROJECT = "pyproject.toml"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
               ".jpeg": "image/jpeg"}
 MAX_LOGO_BYTES = 2_000_000
+# The colour variables of styles/report.css that a council may set (--brand and so on).
+PALETTE = ("brand", "ink", "rule", "band", "muted", "link", "highlight")
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+# A CSS url() that is relative: no scheme (data:, https:), not absolute, not a fragment.
+RELATIVE_URL = re.compile(r"""url\(\s*(['"]?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^'")]+)\1\s*\)""")
 
 
 class Branding(BaseModel):
@@ -49,8 +58,35 @@ class Branding(BaseModel):
 
     council: str | None = Field(None, description="The council's name, instead of the plan's.")
     logo: Path | None = Field(None, description="An SVG, PNG or JPEG shown on the cover.")
-    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$",
+    colour: str | None = Field(None, pattern=COLOUR,
                                description="The brand colour, #rrggbb.")
+    font: str | None = Field(None, pattern=r"^[A-Za-z0-9 _-]{1,64}$",
+                             description="The report's typeface: a font family installed on "
+                                         "the machine or declared by @font-face in the "
+                                         "stylesheet. Liberation Sans stands in for missing "
+                                         "letters.")
+    palette: dict[str, str] = Field(default_factory=dict,
+                                    description="Colours of the stylesheet's variables, by "
+                                                "name: " + ", ".join(PALETTE) + ".")
+    stylesheet: Path | None = Field(None, description="A council stylesheet added after ours: "
+                                                      "it changes only what it names.")
+    replace_stylesheet: bool = Field(False, description="Use the theme's styles/report.css "
+                                                        "instead of ours rather than after it.")
+
+    @field_validator("palette")
+    @classmethod
+    def _known_colours(cls, palette: dict[str, str]) -> dict[str, str]:
+        for name, colour in palette.items():
+            if name not in PALETTE:
+                raise ValueError(f"'{name}' is not a palette colour"
+                                 f"{did_you_mean(name, list(PALETTE), 'allowed')}")
+            if not re.match(COLOUR, colour):
+                raise ValueError(f"{name}: '{colour}' is not a colour; write #rrggbb")
+        return palette
+
+    def roots(self) -> list[Path]:
+        """Return the directories the PDF renderer may read for these settings' files."""
+        return [self.stylesheet.parent] if self.stylesheet else []
 
 
 class Settings(BaseModel):
@@ -104,10 +140,19 @@ class Settings(BaseModel):
         return (self.source.parent if self.source else Path.cwd()).resolve()
 
     def css(self) -> str:
-        """Return the stylesheet lines for the brand colour and logo ("" for neither)."""
+        """Return the stylesheet lines for the branding, after ours: colours, font, logo and
+        the council's own stylesheet, in that order ("" for none)."""
+        brand = self.branding
         rules = [""]
-        if self.branding.colour:
-            rules.append(f":root {{ --brand: {self.branding.colour}; }}")
+        colours = {**({"brand": brand.colour} if brand.colour else {}), **brand.palette}
+        if colours:
+            rules.append(":root { " + " ".join(f"--{k}: {v};" for k, v in colours.items())
+                         + " }")
+        if brand.font:
+            # The page boxes (footer) do not inherit from html, so they are named too.
+            family = f'font-family: "{brand.font}", "Report Sans", sans-serif;'
+            rules.append(f"html {{ {family} }}\n@page {{ @bottom-left {{ {family} }} "
+                         f"@bottom-right {{ {family} }} }}")
         if self.branding.logo:
             # A background, so the tagged PDF treats it as decoration: the council's name is
             # the text beside it. Inlined, so the PDF renderer fetches nothing.
@@ -116,7 +161,28 @@ class Settings(BaseModel):
                          "height: 28mm; margin-bottom: 14pt; background: "
                          f"url({logo}) no-repeat left center; "
                          "background-size: contain; }")
+        if brand.stylesheet:
+            rules.append(council_stylesheet(brand.stylesheet))
         return "\n".join(rules)
+
+
+def council_stylesheet(path: Path) -> str:
+    """Return a council's stylesheet to add after ours, its relative url()s made absolute:
+    the combined stylesheet is read against our styles directory."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise UsageError(f"stylesheet {display_path(path)}: {why}") from None
+    return f"/* {path.name} */\n" + absolute_urls(text, path.parent)
+
+
+def absolute_urls(css: str, directory: Path) -> str:
+    """Return CSS with each relative url(...) made a file: URL in `directory`."""
+    def absolute(found: re.Match[str]) -> str:
+        return f'url("{(directory / found.group(2).strip()).resolve().as_uri()}")'
+
+    return RELATIVE_URL.sub(absolute, css)
 
 
 def _scheme_table(table: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +249,9 @@ def _settings(table: dict[str, Any], path: Path) -> Settings:
     return settings.model_copy(update={
         "quarter": resolve(settings.quarter), "output": resolve(settings.output),
         "templates": resolve(settings.templates),
-        "branding": settings.branding.model_copy(update={"logo": resolve(settings.branding.logo)}),
+        "branding": settings.branding.model_copy(update={
+            "logo": resolve(settings.branding.logo),
+            "stylesheet": resolve(settings.branding.stylesheet)}),
     })
 
 

@@ -28,16 +28,28 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # a check that, when not ok, is to look at rather than a failure
+
+    @property
+    def failed(self) -> bool:
+        return not self.ok and not self.warning
 
     def __str__(self) -> str:
-        return f"{'PASS' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        word = "PASS" if self.ok else "WARN" if self.warning else "FAIL"
+        return f"{word}  {self.name}: {self.detail}"
+
+
+# The pages our stylesheets lay out, in points: the report (report.css) is A4 landscape,
+# the plan document (plan.css) A4 portrait.
+PAGES = {"landscape": (841.89, 595.28), "portrait": (595.28, 841.89)}
 
 
 class Inspected:
     """One PDF opened once, with the structure tree walked once for every check."""
 
-    def __init__(self, pdf: pikepdf.Pdf) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, page: str = "landscape") -> None:
         self.pdf = pdf
+        self.page = page  # the page the document should have: a key of PAGES
         tree = pdf.Root.get("/StructTreeRoot")
         kids = tree.get("/K") if isinstance(tree, Dictionary) else None
         self.document = kids[0] if isinstance(kids, Array) and len(kids) else kids
@@ -51,10 +63,11 @@ class Inspected:
         return [e for e in self.elements if str(e.S) in kinds]
 
 
-def check_pdf(path: Path) -> list[Check]:
-    """Open the PDF and return the result of every check."""
+def check_pdf(path: Path, page: str = "landscape") -> list[Check]:
+    """Open the PDF and return the result of every check; `page` is the A4 orientation it
+    should have (landscape for the report, portrait for the plan document)."""
     with pikepdf.open(path) as pdf:
-        seen = Inspected(pdf)
+        seen = Inspected(pdf, page)
         return [check(seen) for check in CHECKS]
 
 
@@ -232,9 +245,38 @@ def links(seen: Inspected) -> Check:
                  f"untagged, {untabbed} pages with links not in structure tab order")
 
 
+def page_size(seen: Inspected) -> Check:
+    """Every page is A4 in the orientation our stylesheet lays the document out. A warning,
+    not a failure: a council may choose another page, but a stylesheet that replaced ours
+    can change it without anyone asking (29 landscape pages became 52 portrait ones)."""
+    sizes = Counter(_size_mm(page) for page in seen.pdf.pages)
+    want = _mm(PAGES[seen.page])
+    named = f"A4 {seen.page} ({want[0]} x {want[1]} mm)"
+    if set(sizes) == {want}:
+        return Check("page size", True, f"all {sizes[want]} pages {named}")
+    shown = ", ".join(f"{n} page{'s' * (n != 1)} {w} x {h} mm{_named((w, h))}"
+                      for (w, h), n in sizes.items())
+    return Check("page size", False, f"{shown}, not {named} as reportgen lays out: did a "
+                 "stylesheet change @page size?", warning=True)
+
+
+def _size_mm(page: pikepdf.Page) -> tuple[int, int]:
+    box = [float(v) for v in page.mediabox]
+    return _mm((abs(box[2] - box[0]), abs(box[3] - box[1])))
+
+
+def _mm(points: tuple[float, float]) -> tuple[int, int]:
+    return round(points[0] * 25.4 / 72), round(points[1] * 25.4 / 72)
+
+
+def _named(size: tuple[int, int]) -> str:
+    return {(210, 297): " (A4 portrait)", (297, 210): " (A4 landscape)", (216, 279): " (US Letter)",
+            (279, 216): " (US Letter landscape)"}.get(size, "")
+
+
 CHECKS: list[Callable[[Inspected], Check]] = [
     syntax, tagged, identification, title, language, headings, figures, content, tables,
-    lists, outline, fonts, links]
+    lists, outline, fonts, links, page_size]
 
 
 # ---- helpers ----------------------------------------------------------------

@@ -25,20 +25,22 @@ def run(preview: Preview, changes: Iterable[object]) -> None:
         preview.rebuild()
 
 
-def watched(quarter_dir: Path, override: Path | None = None) -> list[Path]:
-    """Return what a change to triggers a rebuild: the quarter, its plan, templates, styles."""
-    paths = [quarter_dir, plan_path(quarter_dir), TEMPLATES, STYLES]
+def watched(quarter_dir: Path, override: Path | None = None,
+            extra: Iterable[Path] = ()) -> list[Path]:
+    """Return what a change to triggers a rebuild: the quarter, its plan, templates, styles
+    and `extra` files (the council's stylesheet)."""
+    paths = [quarter_dir, plan_path(quarter_dir), TEMPLATES, STYLES, *extra]
     if override is not None:
         paths += [override / "templates", override / "styles"]
     return [p.resolve() for p in paths if p.exists()]
 
 
-def watch_changes(quarter_dir: Path, stop: threading.Event,
-                  override: Path | None = None) -> Iterator[object]:
+def watch_changes(quarter_dir: Path, stop: threading.Event, override: Path | None = None,
+                  extra: Iterable[Path] = ()) -> Iterator[object]:
     """Yield a batch of file changes each time something the draft is built from changes."""
     import watchfiles  # only the preview needs it
 
-    targets = watched(quarter_dir, override)
+    targets = watched(quarter_dir, override, extra)
     default = watchfiles.DefaultFilter()
 
     def relevant(change: watchfiles.Change, path: str) -> bool:
@@ -48,8 +50,10 @@ def watch_changes(quarter_dir: Path, stop: threading.Event,
 
     # Watch directories, not files: editors save by writing a new file and renaming it.
     roots = {t if t.is_dir() else t.parent for t in targets}
+    # raise_interrupt: Ctrl+C reaches the command line, which ends quietly with exit 130;
+    # without it watchfiles logs "KeyboardInterrupt caught, stopping watch".
     yield from watchfiles.watch(*roots, watch_filter=relevant, stop_event=stop,
-                                raise_interrupt=False)
+                                raise_interrupt=True)
 
 
 def describe(draft: Draft) -> str:
@@ -64,15 +68,17 @@ def describe(draft: Draft) -> str:
 
 
 def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
-          settings: Settings | None = None, echo: Callable[[str], None] = print) -> None:
-    """Build, serve and rebuild the quarter's draft until interrupted."""
+          settings: Settings | None = None, echo: Callable[[str], None] = print,
+          on_ready: Callable[[str], object] | None = None) -> None:
+    """Build, serve and rebuild the quarter's draft until interrupted (KeyboardInterrupt
+    propagates, after cleaning up). `on_ready` gets the URL once the first draft is up."""
     settings = settings or Settings()
     override = settings.templates
     if not is_quarter_dir(quarter_dir):
         load_quarter(quarter_dir)  # raises the usual "not a quarter directory" error
     with tempfile.TemporaryDirectory(prefix="reportgen-preview-") as tmp:
         root = Path(tmp)
-        fonts = style_base(override) / "fonts"
+        fonts = style_base(override, replace=settings.branding.replace_stylesheet) / "fonts"
         if fonts.is_dir():  # the stylesheet's url(fonts/...) then works as in the PDF
             shutil.copytree(fonts, root / "fonts")
         preview = Preview(DraftBuilder(quarter_dir, settings), root,
@@ -84,13 +90,14 @@ def serve(quarter_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
         preview.rebuild()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
-        echo(f"Previewing {display_path(quarter_dir)} at http://{shown}:{server.port}/ "
-             "(Ctrl+C to stop)")
+        url = f"http://{shown}:{server.port}/"
+        echo(f"Previewing {display_path(quarter_dir)} at {url} (Ctrl+C to stop)")
         stop = threading.Event()
         try:
-            run(preview, watch_changes(quarter_dir, stop, override))
-        except KeyboardInterrupt:
-            pass
+            if on_ready is not None:
+                on_ready(url)
+            council_css = [settings.branding.stylesheet] if settings.branding.stylesheet else []
+            run(preview, watch_changes(quarter_dir, stop, override, council_css))
         finally:
             stop.set()
             preview.close()

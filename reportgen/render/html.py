@@ -16,11 +16,13 @@ import nh3
 from markupsafe import Markup, escape
 
 from reportgen.charts.spec import Chart, alt_text
-from reportgen.compute import layout, summary, trends
+from reportgen.compute import items, layout, summary, trends
+from reportgen.core.errors import display_path
 from reportgen.core.model import Report
 from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.resources import STYLES, TEMPLATES
 from reportgen.core.words import PLACEHOLDER, Words
+from reportgen.data.settings import absolute_urls
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
@@ -57,12 +59,18 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def stylesheet(override: Path | None = None, name: str = "report.css") -> str:
-    """Return the stylesheet text: the council's override if it has one, else ours."""
-    for directory in ([override / "styles"] if override else []) + [STYLES]:
-        if (directory / name).is_file():
-            return (directory / name).read_text(encoding="utf-8")
-    raise FileNotFoundError(name)
+def stylesheet(override: Path | None = None, name: str = "report.css",
+               replace: bool = False) -> str:
+    """Return the stylesheet text: ours, then the theme's own if it has one, so it changes
+    only what it names; with `replace`, the theme's alone (it must then do everything)."""
+    ours = (STYLES / name).read_text(encoding="utf-8")
+    theirs = override / "styles" / name if override else None
+    if theirs is None or not theirs.is_file():
+        return ours
+    text = theirs.read_text(encoding="utf-8-sig")
+    if replace:
+        return text
+    return f"{ours}\n/* {display_path(theirs)} */\n{absolute_urls(text, theirs.parent)}"
 
 
 def style_roots(override: Path | None) -> list[Path]:
@@ -70,9 +78,10 @@ def style_roots(override: Path | None) -> list[Path]:
     return [STYLES] + ([override / "styles"] if override else [])
 
 
-def style_base(override: Path | None, name: str = "report.css") -> Path:
-    """Return the directory that relative URLs in the stylesheet resolve against."""
-    if override and (override / "styles" / name).is_file():
+def style_base(override: Path | None, name: str = "report.css", replace: bool = False) -> Path:
+    """Return the directory that relative URLs in the stylesheet resolve against: ours,
+    unless the theme's stylesheet replaces ours."""
+    if replace and override and (override / "styles" / name).is_file():
         return override / "styles"
     return STYLES
 
@@ -159,14 +168,14 @@ def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[C
     """Return the whole report as one HTML document."""
     env = environment(override)
     install_words(env, report.words)
-    template = env.get_template("report.html")
+    template = env.get_template("themes.html" if report.layout == "themes" else "report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
     return template.render(
         report=report, charts=charts, chart_src=chart_src,
         css=Markup(css + report.brand_css + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
         draft=draft, summary=summary, alt_text=alt_text,
         progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
-        trend_ids=trend_ids, yearly=trends, **(extra or {}))
+        trend_ids=trend_ids, yearly=trends, items=items, **(extra or {}))
 
 
 UNIT_WORDS = {"count": "Number", "percent": "Percentage", "currency": "Pounds (£)",

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 SAMPLES = {
     "derbyshire-2025-26-q1.html": "data/derbyshire/2025-26/q1",
     "exampleshire-2025-26-q4.html": "data/exampleshire/2025-26/q4",
+    "derby-city-2023-24-q1.html": "data/derby-city/2023-24/q1",
 }
 # The plan documents (`reportgen plan`), by year directory.
 PLANS = {
