@@ -16,6 +16,7 @@ from pathlib import Path
 from reportgen.charts import store as chartstore
 from reportgen.charts.report import report_charts
 from reportgen.charts.spec import Chart
+from reportgen.compute import readiness
 from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
@@ -179,8 +180,8 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
         builder = Builder(stack, settings=settings, formats=formats, limits=limits or Limits(),
                           cache=cache, jobs=jobs)
         made = builder.make(quarter_dir, draft=draft, progress=progress)
-    if strict and made.warnings:
-        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in made.warnings])
+    if strict and (not_ready := _not_ready(made.report, made.warnings)):
+        raise DataError(not_ready)
     # A draft never takes the final report's name, so neither can pass for the other.
     stem = output_dir / (output_stem(made.report) + ("-draft" if draft else ""))
     files: Files = {}
@@ -192,6 +193,16 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     write_all(files)
     return BuildResult(made.report, list(files), made.warnings, time.perf_counter() - started,
                        made.notes)
+
+
+def _not_ready(report: Report, warnings: list[str]) -> list[Problem]:
+    """Return why --strict refuses to publish: every warning (the data's at their own place,
+    the PDF's at the build) and everything that is not ready (compute.readiness)."""
+    found = [Problem(w.file, w.line, w.column, w.path, f"--strict: {w.message}")
+             for w in report.warnings if w.severity != "note"]  # notes pass
+    found += [Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings
+              if w.startswith("PDF: ")]
+    return found + readiness.unready(report)
 
 
 def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,

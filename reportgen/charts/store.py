@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
+from reportgen.charts import lifeline
 from reportgen.charts.draw import draw
 from reportgen.charts.spec import STYLE_VERSION, Chart, chart_key
 
@@ -35,9 +36,11 @@ FORMAT = "png"
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
-# too, else every worker would run the main script again). ignore_interrupt first: it
-# leaves Ctrl+C to the command line.
-_PRELOAD = ["reportgen.charts.ignore_interrupt", "__main__", "reportgen.charts.store",
+# too, else every worker would run the main script again). The lifeline first: the fork
+# server exits with the build, even a SIGKILLed one; ignore_interrupt leaves Ctrl+C to the
+# command line.
+_PRELOAD = ["reportgen.charts.lifeline", "reportgen.charts.ignore_interrupt", "__main__",
+            "reportgen.charts.store",
             "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
             "matplotlib.ticker"]
 
@@ -98,8 +101,11 @@ class ChartStore:
         starting the first worker waits for the fork server to import Matplotlib (~0.5 s),
         and the build has better things to do meanwhile."""
         try:
+            # each worker exits when this process does, however it ends (charts.lifeline)
             self._pool = (self._shared.get() if self._shared is not None else
-                          ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context()))
+                          ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context(),
+                                              initializer=lifeline.watch,
+                                              initargs=(os.getpid(),)))
         except (OSError, ImportError) as exc:  # no semaphores here (no /dev/shm, a sandbox)
             log.warning("drawing charts in this process: %s", exc)
             return
@@ -195,7 +201,9 @@ class SharedPool:
     def get(self) -> ProcessPoolExecutor:
         """Return the pool, starting it the first time."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context())
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
+                                             initializer=lifeline.watch,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def broken(self) -> None:

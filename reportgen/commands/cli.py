@@ -28,13 +28,37 @@ QUARTER = click.argument("quarter", required=False,
 
 
 def _quarter(path: Path | None) -> Path:
-    """Return the quarter asked for, else reportgen.toml's, else the bundled sample."""
+    """Return the quarter asked for, else reportgen.toml's, else the quarter directory the
+    command runs in (walking up), else, outside any council's data, the bundled sample."""
+    from reportgen.data.layout import enclosing_data, enclosing_quarter
     from reportgen.pipeline import default_quarter
 
     if path is not None:
         return path
-    quarter: Path = _settings().quarter or _run(default_quarter)
-    return quarter
+    if (configured := _settings().quarter) is not None:
+        return Path(configured)
+    if (here := enclosing_quarter(Path.cwd())) is not None:
+        return _relative(here)
+    if enclosing_data(Path.cwd()) is not None:
+        # never the bundled sample silently, in place of the council's own data
+        from reportgen.data.layout import is_quarter_dir
+
+        found = sorted(q for q in (*Path.cwd().glob("q*"), *Path.cwd().glob("*/q*"))
+                       if is_quarter_dir(q))
+        example = f" such as {_relative(found[-1])}" if found else ""
+        raise click.UsageError(
+            f"no quarter given, and {_relative(Path.cwd())} is not a quarter directory: name "
+            f"one{example}, or run the command inside it")
+    result: Path = _run(default_quarter)
+    return result
+
+
+def _relative(path: Path) -> Path:
+    """Return `path` relative to the working directory where it is under it ('.' for it)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _settings() -> Settings:
@@ -122,9 +146,23 @@ def main(ctx: click.Context) -> None:
     """
     if _no_color():  # click already drops colour when the output is not a terminal
         ctx.color = False
+    _stop_on_sigterm()
 
 
 main.params += _verbosity_params()
+
+
+def _stop_on_sigterm() -> None:
+    """Unwind on SIGTERM as on Ctrl+C, so that a killed build stops its PDF child and chart
+    pool and leaves no temporary file: Python's default for SIGTERM runs no cleanup."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 @main.command()
@@ -284,7 +322,7 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     from reportgen.pipeline import load_plan_document, load_report
 
     years = _plans_of(paths)
-    quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
+    quarters = _quarters_of(paths, required=not years) if paths else _default_quarters()
     problems: list[Problem] = []
 
     def check(load: Callable[[], list[Problem]]) -> None:
@@ -319,6 +357,17 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     if _verbosity():
         plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
         click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
+
+
+def _default_quarters() -> list[Path]:
+    """Return what validate checks when given nothing: reportgen.toml's quarter, the quarter
+    it runs in, or every quarter of the year directory it runs in."""
+    from reportgen.data.layout import PLAN_FILE, enclosing_quarter
+
+    if _settings().quarter is None and enclosing_quarter(Path.cwd()) is None and (
+            Path.cwd() / PLAN_FILE).is_file():
+        return _quarters_of((Path("."),))
+    return [_quarter(None)]
 
 
 def _plans_of(paths: tuple[Path, ...]) -> list[Path]:
