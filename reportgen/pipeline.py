@@ -4,16 +4,20 @@ last good outputs untouched."""
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from reportgen.charts import store as chartstore
+from reportgen.charts.report import report_charts
+from reportgen.charts.spec import Chart
+from reportgen.compute import readiness
 from reportgen.compute.rate import rate
 from reportgen.core.errors import DataError, Problem, RenderError, UsageError
 from reportgen.core.model import Report
@@ -26,10 +30,14 @@ from reportgen.data.plan import load_plan
 from reportgen.data.settings import Settings
 from reportgen.pdf import sandbox
 from reportgen.pdf.sandbox import Limits, render_pdf
-
-if TYPE_CHECKING:  # imported where used: `validate` and `status` need only load_report
-    from reportgen.charts.spec import Chart
-    from reportgen.charts.store import ChartStore
+from reportgen.render.html import (
+    render_html,
+    render_plan_html,
+    style_base,
+    style_roots,
+    stylesheet,
+)
+from reportgen.render.inline import inline_urls
 
 FORMATS = ("pdf", "html")
 Progress = Callable[[str], None]
@@ -58,14 +66,20 @@ def load_report(quarter_dir: Path, settings: Settings | None = None) -> Report:
 
 
 def page(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
-         settings: Settings, *, draft: str | None = None, self_links: bool = False) -> str:
-    """Return the report as one HTML page, with the settings' templates and styles."""
-    from reportgen.render.html import render_html, stylesheet
-
+         settings: Settings, *, draft: str | None = None, self_links: bool = False,
+         standalone: bool = False) -> str:
+    """Return the report as one HTML page, with the settings' templates and styles;
+    `standalone`: with the stylesheet's fonts and images inlined, for the HTML outputs."""
     css = stylesheet(settings.templates, replace=settings.branding.replace_stylesheet)
-    return render_html(report, charts, chart_src, css=css,
-                       draft=draft, override=settings.templates,
-                       extra={"self_links": self_links})
+    brand = None
+    if standalone:
+        roots = style_roots(settings.templates) + settings.branding.roots()
+        base = style_base(settings.templates, replace=settings.branding.replace_stylesheet)
+        css = inline_urls(css, base, roots)
+        brand = inline_urls(report.brand_css, base, roots)
+    return render_html(report, charts, chart_src, css=css, draft=draft,
+                       override=settings.templates, extra={"self_links": self_links},
+                       brand_css=brand)
 
 
 def output_stem(report: Report) -> str:
@@ -77,6 +91,91 @@ def output_stem(report: Report) -> str:
     return f"{council}-{report.year}-q{report.quarter}{language}"
 
 
+@dataclass
+class Made:
+    """One quarter's outputs, in memory: the report, its PDF and HTML, the warnings."""
+
+    report: Report
+    pdf: bytes | None
+    html: str | None
+    warnings: list[str]
+    notes: list[str]  # published ratings with their reasons: shown, but --strict passes
+    timings: dict[str, float] = field(default_factory=dict)  # the PDF child's steps
+
+
+class Builder:
+    """Makes quarters' outputs in memory. `reportgen build` makes one; `reportgen publish`
+    makes every quarter with one builder, so the PDF children (WeasyPrint imported, fonts
+    loaded) and the chart pool stay warm from one quarter to the next."""
+
+    def __init__(self, stack: ExitStack, *, settings: Settings, formats: tuple[str, ...],
+                 limits: Limits, cache: bool, jobs: int | None, many: int = 0) -> None:
+        """many: how many kept PDF children lay out quarters side by side, for make() called
+        from as many threads (publish); 0: one quarter, one single-use child (build)."""
+        self.settings, self.formats, self.limits, self.jobs = settings, formats, limits, jobs
+        self.cache = chartstore.cache_dir(chartstore.cache_root()) if cache else None
+        self.pdf_worker: sandbox.Child | None = None
+        self.kept: queue.Queue[sandbox.Kept] | None = None
+        self.pool: chartstore.SharedPool | None = None
+        if many:  # kept children, and one chart pool for every quarter
+            if "pdf" in formats:
+                self.kept = queue.Queue()
+                for _ in range(many):
+                    self.kept.put(stack.enter_context(sandbox.Kept()))
+            self.pool = stack.enter_context(chartstore.SharedPool(jobs))
+        else:  # the PDF child imports WeasyPrint while we load and draw
+            self.pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
+
+    @contextmanager
+    def _child(self) -> Iterator[sandbox.Child | sandbox.Kept | None]:
+        """Lend a PDF child for one quarter: a free kept one (waiting for one), else ours."""
+        if self.kept is None:
+            yield self.pdf_worker
+            return
+        child = self.kept.get()
+        try:
+            yield child
+        finally:
+            self.kept.put(child)
+
+    def make(self, quarter_dir: Path, *, draft: bool = False,
+             progress: Progress = lambda _: None, report: Report | None = None) -> Made:
+        """Return the quarter's outputs, computed but not written; `report`: the quarter's
+        report if it is already loaded (load_report)."""
+        settings = self.settings
+        progress("Reading and checking the data")
+        report = report or load_report(quarter_dir, settings)
+        # notes (a published rating with its reason) are shown, but --strict lets them pass
+        warnings = [str(w) for w in report.warnings if w.severity != "note"]
+        notes = [str(w) for w in report.warnings if w.severity == "note"]
+        progress("Drawing charts")
+        charts = report_charts(report)
+        stamp = draft_stamp(quarter_dir) if draft else None
+        src: Callable[[Chart], str]
+        with chartstore.ChartStore(charts.values(), cache=self.cache, jobs=self.jobs,
+                                   pool=self.pool) as drawn:
+            src = lambda c: f"chart:{drawn.name(c)}"  # noqa: E731 - one line, used twice
+            pdf = html = None
+            timings: dict[str, float] = {}
+
+            def html_file() -> str:
+                # anchors a reviewer can link to; charts and fonts inlined: the file stands
+                # alone
+                return drawn.inline(page(report, charts, src, settings, draft=stamp,
+                                         self_links=True, standalone=True))
+
+            if "pdf" in self.formats:
+                progress("Laying out the PDF")
+                with self._child() as child:
+                    pdf, html = _pdf(page(report, charts, src, settings, draft=stamp), charts,
+                                     drawn, settings, self.limits, child, warnings, timings,
+                                     alongside=html_file if "html" in self.formats else None)
+            elif "html" in self.formats:
+                progress("Rendering HTML")
+                html = html_file()
+        return Made(report, pdf, html, warnings, notes, timings)
+
+
 def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FORMATS,
           draft: bool = False, strict: bool = False, override: Path | None = None,
           progress: Progress = lambda _: None, settings: Settings | None = None,
@@ -85,67 +184,48 @@ def build(quarter_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = FOR
     """Build the quarter's report into output_dir and return what was written. Charts come
     from the chart cache unless `cache` is False; `jobs` processes draw the rest (1: this one).
     `override` (a templates directory) wins over the settings' own."""
-    from reportgen.charts import store as chartstore
-    from reportgen.charts.report import report_charts
-
     started = time.perf_counter()
     settings = (settings or Settings()).overridden(templates=override)
     with ExitStack() as stack:
-        # the PDF child imports WeasyPrint while we load and draw
-        pdf_worker = stack.enter_context(sandbox.worker("pdf" in formats))
-        progress("Reading and checking the data")
-        report = load_report(quarter_dir, settings)
-        # notes (a published rating with its reason) are shown, but --strict lets them pass
-        warnings = [str(w) for w in report.warnings if w.severity != "note"]
-        progress("Drawing charts")
-        charts = report_charts(report)
-        cache_dir = chartstore.cache_dir(chartstore.cache_root()) if cache else None
-        drawn = stack.enter_context(chartstore.ChartStore(charts.values(), cache=cache_dir,
-                                                          jobs=jobs))
-        stamp = draft_stamp(quarter_dir) if draft else None
-        # A draft never takes the final report's name, so neither can pass for the other.
-        stem = output_dir / (output_stem(report) + ("-draft" if draft else ""))
-
-        def html_file() -> bytes:
-            # anchors a reviewer can link to; charts inlined so the file stands alone
-            html = page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings,
-                        draft=stamp, self_links=True)
-            return drawn.inline(html).encode("utf-8")
-
-        files: Files = {}
-        timings: dict[str, float] = {}
-        if "pdf" in formats:
-            progress("Laying out the PDF")
-            pdf, html = _pdf(
-                page(report, charts, lambda c: f"chart:{drawn.name(c)}", settings, draft=stamp),
-                charts, drawn, settings, limits or Limits(), pdf_worker, warnings, timings,
-                alongside=html_file if "html" in formats else None)
-            files = {stem.with_suffix(".html"): html} if html is not None else {}
-            files[stem.with_suffix(".pdf")] = pdf
-        elif "html" in formats:
-            progress("Rendering HTML")
-            files[stem.with_suffix(".html")] = html_file()
-    if strict and warnings:
-        raise DataError([Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings])
+        builder = Builder(stack, settings=settings, formats=formats, limits=limits or Limits(),
+                          cache=cache, jobs=jobs)
+        made = builder.make(quarter_dir, draft=draft, progress=progress)
+    if strict and (not_ready := _not_ready(made.report, made.warnings)):
+        raise DataError(not_ready)
+    # A draft never takes the final report's name, so neither can pass for the other.
+    stem = output_dir / (output_stem(made.report) + ("-draft" if draft else ""))
+    files: Files = {}
+    if made.html is not None:
+        files[stem.with_suffix(".html")] = made.html.encode("utf-8")
+    if made.pdf is not None:
+        files[stem.with_suffix(".pdf")] = made.pdf
     progress("Writing files")
     write_all(files)
-    return BuildResult(report, list(files), warnings, time.perf_counter() - started,
-                       [str(w) for w in report.warnings if w.severity == "note"], timings)
+    return BuildResult(made.report, list(files), made.warnings, time.perf_counter() - started,
+                       made.notes, made.timings)
 
 
-def _pdf(html: str, charts: dict[str, Chart], drawn: ChartStore, settings: Settings,
-         limits: Limits, child: sandbox.Child | None, warnings: list[str],
+def _not_ready(report: Report, warnings: list[str]) -> list[Problem]:
+    """Return why --strict refuses to publish: every warning (the data's at their own place,
+    the PDF's at the build) and everything that is not ready (compute.readiness)."""
+    found = [Problem(w.file, w.line, w.column, w.path, f"--strict: {w.message}")
+             for w in report.warnings if w.severity != "note"]  # notes pass
+    found += [Problem("(build)", 0, 0, "", f"--strict: {w}") for w in warnings
+              if w.startswith("PDF: ")]
+    return found + readiness.unready(report)
+
+
+def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, settings: Settings,
+         limits: Limits, child: sandbox.Child | sandbox.Kept | None, warnings: list[str],
          timings: dict[str, float], *,
-         alongside: Callable[[], bytes] | None = None) -> tuple[bytes, bytes | None]:
+         alongside: Callable[[], str] | None = None) -> tuple[bytes, str | None]:
     """Return the PDF, laid out in the sandboxed child within the limits (adding its warnings
     and its steps' times), and what `alongside` returns, run in a thread meanwhile."""
-    from reportgen.render.html import style_base, style_roots
-
-    # The child is handed every chart, so wait for the pool first. After this every chart is
-    # in memory, so `alongside` (the HTML file, charts inlined) only reads them.
+    # The child is handed every chart, so wait for the pool first.
     drawn.finish()
     with ThreadPoolExecutor(1, thread_name_prefix="reportgen-html") as side:
-        # The HTML file is rendered while the child lays out the PDF, not after it.
+        # The HTML file is rendered while the child lays out the PDF, not after it: every
+        # chart is in memory now, so it only reads them.
         other = side.submit(alongside) if alongside is not None else None
         rendered = render_pdf(
             html,
@@ -190,8 +270,6 @@ def build_plan(year_dir: Path, output_dir: Path, *, formats: tuple[str, ...] = F
                limits: Limits | None = None) -> PlanResult:
     """Build the plan document (the Council Plan and its delivery plan) from the year
     directory's plan.yaml and plan-text.yaml; everything is made before anything is written."""
-    from reportgen.render.html import render_plan_html, style_base, style_roots, stylesheet
-
     started = time.perf_counter()
     settings = settings or Settings()
     override = settings.templates
@@ -260,6 +338,6 @@ def default_quarter() -> Path:
                      "reportgen.toml, or start a council with `reportgen init DIR`")
 
 
-__all__ = ["build", "build_plan", "BuildResult", "PlanResult", "RenderError",
+__all__ = ["build", "build_plan", "Builder", "BuildResult", "Made", "PlanResult", "RenderError",
            "default_quarter", "default_year", "load_plan_document", "load_report",
            "output_stem", "page", "plan_stem"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -66,8 +67,10 @@ introduction: Hello.
 
 def write_quarter(root: Path, files: dict[str, str], plan: str = TINY_PLAN,
                   report: str = TINY_REPORT) -> Path:
-    """Write a plan and a quarter directory under root; return the quarter directory."""
-    quarter = root / "2025-26" / "q1"
+    """Write a plan and a quarter directory under root; return the quarter directory, named
+    for the report's quarter (q1 unless it says otherwise), as reportgen requires."""
+    number = re.search(r"(?m)^quarter:\s*([1-4])\s*$", report)
+    quarter = root / "2025-26" / f"q{number.group(1) if number else 1}"
     quarter.mkdir(parents=True)
     (quarter.parent / "plan.yaml").write_text(plan, encoding="utf-8")
     (quarter / "report.yaml").write_text(report, encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 RANKS = {"core": 0, "data": 1, "compute": 2, "charts": 3, "render": 4, "pdf": 4,
-         "pipeline": 5, "preview": 6, "commands": 7, "__main__": 8}
+         "pipeline": 5, "preview": 6, "publish": 6, "commands": 7, "__main__": 8}
 # The PDF engine's folder stands apart from the HTML side: it needs the core only.
 ONLY = {"pdf": {"core"}}
 

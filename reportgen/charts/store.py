@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
+from reportgen.charts import lifeline
 from reportgen.charts.draw import draw
 from reportgen.charts.spec import STYLE_VERSION, Chart, chart_key
 
@@ -35,12 +36,14 @@ FORMAT = "png"
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 # Imported once by the fork server, so each worker forked from it starts warm ("__main__"
-# too, else every worker would run the main script again). ignore_interrupt first: it
-# leaves Ctrl+C to the command line. reportgen.charts.mpl before Matplotlib's own: it imports
-# Matplotlib with our fonts only.
-_PRELOAD = ["reportgen.charts.ignore_interrupt", "__main__", "reportgen.charts.store",
-            "reportgen.charts.mpl", "matplotlib.backends.backend_agg", "matplotlib.figure",
-            "matplotlib.textpath", "matplotlib.ticker", "PIL.PngImagePlugin"]
+# too, else every worker would run the main script again). The lifeline first: the fork
+# server exits with the build, even a SIGKILLed one; ignore_interrupt leaves Ctrl+C to the
+# command line. reportgen.charts.mpl before Matplotlib's own: it imports Matplotlib with our
+# fonts only.
+_PRELOAD = ["reportgen.charts.lifeline", "reportgen.charts.ignore_interrupt", "__main__",
+            "reportgen.charts.store", "reportgen.charts.mpl",
+            "matplotlib.backends.backend_agg", "matplotlib.figure", "matplotlib.textpath",
+            "matplotlib.ticker", "PIL.PngImagePlugin"]
 
 
 def cache_root() -> Path:
@@ -73,8 +76,9 @@ class ChartStore:
     """Every chart's file by key: cached ones read at once, the others drawn in a pool."""
 
     def __init__(self, charts: Iterable[Chart], *, cache: Path | None, jobs: int | None = None,
-                 fmt: str = FORMAT) -> None:
+                 fmt: str = FORMAT, pool: SharedPool | None = None) -> None:
         self.fmt = fmt
+        self._shared = pool
         self._cache = cache
         self._ready: dict[str, bytes] = {}
         self._todo: dict[str, Chart] = {}
@@ -98,7 +102,11 @@ class ChartStore:
         starting the first worker waits for the fork server to import Matplotlib (~0.5 s),
         and the build has better things to do meanwhile."""
         try:
-            self._pool = ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context())
+            # each worker exits when this process does, however it ends (charts.lifeline)
+            self._pool = (self._shared.get() if self._shared is not None else
+                          ProcessPoolExecutor(min(jobs, len(self._todo)), mp_context=_context(),
+                                              initializer=lifeline.watch,
+                                              initargs=(os.getpid(),)))
         except (OSError, ImportError) as exc:  # no semaphores here (no /dev/shm, a sandbox)
             log.warning("drawing charts in this process: %s", exc)
             return
@@ -138,6 +146,8 @@ class ChartStore:
                 return future.result()
             except BrokenExecutor as exc:  # a worker died (killed, out of memory)
                 log.warning("drawing charts in this process: %s", exc)
+                if self._shared is not None:
+                    self._shared.broken()
                 self.close()
         return _draw_and_cache(self._todo[key], self.fmt, self._cache)
 
@@ -165,9 +175,12 @@ class ChartStore:
         if self._starter is not None:
             self._starter.join()
             self._starter = None
-        if self._pool is not None:
+        if self._pool is not None and self._shared is not None:  # not ours to stop
+            for future in self._futures.values():
+                future.cancel()
+        elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool = None
         self._futures.clear()
 
     def __enter__(self) -> ChartStore:
@@ -175,6 +188,41 @@ class ChartStore:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self.close()
+
+
+class SharedPool:
+    """One pool of chart workers for many ChartStores, as `reportgen publish` builds every
+    quarter in one process: started when a store first has charts to draw, then kept warm."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or _cores()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        """Return the pool, starting it the first time."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(),
+                                             initializer=lifeline.watch,
+                                             initargs=(os.getpid(),))
+        return self._pool
+
+    def broken(self) -> None:
+        """Forget a pool whose worker died; the next store starts a new one."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> SharedPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -28,13 +28,37 @@ QUARTER = click.argument("quarter", required=False,
 
 
 def _quarter(path: Path | None) -> Path:
-    """Return the quarter asked for, else reportgen.toml's, else the bundled sample."""
+    """Return the quarter asked for, else reportgen.toml's, else the quarter directory the
+    command runs in (walking up), else, outside any council's data, the bundled sample."""
+    from reportgen.data.layout import enclosing_data, enclosing_quarter
     from reportgen.pipeline import default_quarter
 
     if path is not None:
         return path
-    quarter: Path = _settings().quarter or _run(default_quarter)
-    return quarter
+    if (configured := _settings().quarter) is not None:
+        return Path(configured)
+    if (here := enclosing_quarter(Path.cwd())) is not None:
+        return _relative(here)
+    if enclosing_data(Path.cwd()) is not None:
+        # never the bundled sample silently, in place of the council's own data
+        from reportgen.data.layout import is_quarter_dir
+
+        found = sorted(q for q in (*Path.cwd().glob("q*"), *Path.cwd().glob("*/q*"))
+                       if is_quarter_dir(q))
+        example = f" such as {_relative(found[-1])}" if found else ""
+        raise click.UsageError(
+            f"no quarter given, and {_relative(Path.cwd())} is not a quarter directory: name "
+            f"one{example}, or run the command inside it")
+    result: Path = _run(default_quarter)
+    return result
+
+
+def _relative(path: Path) -> Path:
+    """Return `path` relative to the working directory where it is under it ('.' for it)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _settings() -> Settings:
@@ -122,9 +146,23 @@ def main(ctx: click.Context) -> None:
     """
     if _no_color():  # click already drops colour when the output is not a terminal
         ctx.color = False
+    _stop_on_sigterm()
 
 
 main.params += _verbosity_params()
+
+
+def _stop_on_sigterm() -> None:
+    """Unwind on SIGTERM as on Ctrl+C, so that a killed build stops its PDF child and chart
+    pool and leaves no temporary file: Python's default for SIGTERM runs no cleanup."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 @main.command()
@@ -234,6 +272,47 @@ def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, 
 
 
 @main.command()
+@click.argument("data_dir", metavar="[DATA_DIR]", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="Directory to write the site into.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              metavar="SECONDS", show_default=True,
+              help="Seconds each quarter's PDF layout may take before it is stopped.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+@click.option("--no-cache", is_flag=True,
+              help="Draw every chart afresh; neither read nor write the chart cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes drawing charts (default: one per core; 1: no pool).")
+def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit: int,
+            no_cache: bool, jobs: int | None) -> None:
+    """Write a static website of every quarter under DATA_DIR (default: data): an index,
+    and per quarter its HTML page, an embeddable fragment, the PDF and open data."""
+    from reportgen.core.resources import ROOT
+    from reportgen.pdf.sandbox import Limits
+    from reportgen.publish.site import publish as run
+
+    if data_dir is None:
+        data_dir = Path("data") if Path("data").is_dir() else ROOT / "data"
+    verbosity = _verbosity()
+
+    def shown(line: str) -> None:
+        if verbosity:
+            click.echo(f"  {line}", err=True)
+
+    result = _run(run, data_dir, output, settings=_settings(), progress=shown,
+                  limits=Limits(time_limit, memory_limit), cache=not no_cache, jobs=jobs)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if verbosity:
+        count = len(result.entries)
+        click.echo(f"wrote {output / 'index.html'}: {count} quarter{'s' * (count != 1)}, "
+                   f"{len(result.outputs)} files")
+        click.echo(f"published in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--ratings", "audit", is_flag=True,
               help="Also list every measure's value, target, the rule's rating, the published "
@@ -247,7 +326,7 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     from reportgen.pipeline import load_plan_document, load_report
 
     years = _plans_of(paths)
-    quarters = _quarters_of(paths, required=not years) if paths else [_quarter(None)]
+    quarters = _quarters_of(paths, required=not years) if paths else _default_quarters()
     problems: list[Problem] = []
 
     def check(load: Callable[[], list[Problem]]) -> None:
@@ -282,6 +361,17 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     if _verbosity():
         plans = f" and {len(years)} plan{'s' * (len(years) != 1)}" if years else ""
         click.echo(f"ok: {len(quarters)} quarter{'s' * (len(quarters) != 1)}{plans} checked")
+
+
+def _default_quarters() -> list[Path]:
+    """Return what validate checks when given nothing: reportgen.toml's quarter, the quarter
+    it runs in, or every quarter of the year directory it runs in."""
+    from reportgen.data.layout import PLAN_FILE, enclosing_quarter
+
+    if _settings().quarter is None and enclosing_quarter(Path.cwd()) is None and (
+            Path.cwd() / PLAN_FILE).is_file():
+        return _quarters_of((Path("."),))
+    return [_quarter(None)]
 
 
 def _plans_of(paths: tuple[Path, ...]) -> list[Path]:

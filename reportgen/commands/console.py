@@ -16,20 +16,21 @@ from typing import Any
 import click
 
 from reportgen.core.errors import Problem
+from reportgen.data import safefile
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 WIDTH = 100  # longest stretch of a source line shown; comments are often one long line
 
 
-def source_excerpt(problem: Problem) -> list[str]:
-    """Return the problem's line of YAML and a caret under its column, or [] if unreadable."""
-    path = Path(problem.file)
-    if problem.line < 1 or not path.is_file():
+def source_excerpt(problem: Problem, cache: dict[str, list[str]] | None = None) -> list[str]:
+    """Return the problem's line of YAML and a caret under its column, or [] if unreadable.
+    `cache`: lines of files already read, so that N problems in a file read it once."""
+    if problem.line < 1:
         return []
-    try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    except OSError:
-        return []
+    cache = {} if cache is None else cache
+    if problem.file not in cache:
+        cache[problem.file] = _source_lines(Path(problem.file))
+    lines = cache[problem.file]
     if problem.line > len(lines):
         return []
     text = lines[problem.line - 1].expandtabs(1)
@@ -42,16 +43,29 @@ def source_excerpt(problem: Problem) -> list[str]:
     return [gutter + shown, " " * (len(gutter) - 2) + "| " + " " * caret + "^"]
 
 
+def _source_lines(path: Path) -> list[str]:
+    """Return a data file's lines to quote, through the same checks as reading it (no pipe,
+    no huge file); [] for a link, whose target may be a file that must not be quoted."""
+    if path.is_symlink():
+        return []
+    try:
+        raw = safefile.read_bytes(path)
+    except safefile.FileRefused:
+        return []
+    return raw.decode("utf-8-sig", errors="replace").splitlines()
+
+
 def show_problems(problems: list[Problem], *, verbosity: int = NORMAL) -> None:
     """Print each problem in colour with its YAML line quoted, then the counts."""
     errors = sum(p.severity == "error" for p in problems)
     notes = sum(p.severity == "note" for p in problems)
+    files: dict[str, list[str]] = {}
     for p in problems:
         colour = {"error": "red", "note": "cyan"}.get(p.severity, "yellow")
         click.secho(f"{p.severity}: ", fg=colour, bold=True, nl=False, err=True)
         click.echo(str(p), err=True)
         if verbosity >= NORMAL:
-            for line in source_excerpt(p):
+            for line in source_excerpt(p, files):
                 click.secho(line, fg="cyan" if line.rstrip().endswith("^") else None, err=True)
     warnings = len(problems) - errors - notes
     also = f", {notes} note{'s' * (notes != 1)}" if notes else ""

@@ -9,17 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.compute.readiness import PLACEHOLDER
 from reportgen.core.errors import UsageError, display_path
 from reportgen.core.items import KINDS as ITEM_KINDS
 from reportgen.core.model import Report
 from reportgen.core.ratings import AWAITING
 from reportgen.data.layout import PLAN_TEXT_FILE, REPORT_FILE, plan_path, update_paths
+from reportgen.data.safefile import data_root, read_bytes
 from reportgen.data.schema import schema_comment
 from reportgen.data.yamlread import read
 from reportgen.pipeline import load_report
 
 TO_FILL = "# to fill"
-PLACEHOLDER = "[To fill:"
+# Words that plain YAML reads as null or true/false (YAML 1.1): quoted so that a value such as
+# NULL or yes is carried over as the text it was, by reportgen and by any other YAML tool.
+YAML_WORDS = {"", "~", "null", "yes", "no", "on", "off", "true", "false", "y", "n"}
 PLAIN = re.compile(r"[A-Za-z0-9£][\w ,.%£()/'&-]*")
 
 
@@ -83,7 +87,7 @@ def _year_of(target: Path, year: str) -> str:
 
 def _scalar(text: str) -> str:
     """Return text as a YAML scalar that reads back as the same text."""
-    if PLAIN.fullmatch(text) and not text.endswith(" "):
+    if PLAIN.fullmatch(text) and not text.endswith(" ") and text.lower() not in YAML_WORDS:
         return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
@@ -106,7 +110,7 @@ def _update_text(path: Path, quarter: int, year: str, source: Path, same_year: b
                  progress_words: str = "Complete, Good, Review or Action") -> str:
     """Return an update file with the same ids: progress, comments and values to fill,
     targets and benchmarks kept within the year."""
-    data = read(path).data or {}
+    data = read(path, within=data_root(source)).data or {}
     lines = [_header("update", quarter, year, source)]
     for section in ("objectives", "deliverables"):
         if data.get(section):
@@ -173,7 +177,7 @@ def _report_text(report: Report, quarter: int, year: str, source: Path) -> str:
 
 def _plan_text(plan: Path, year: str) -> str:
     """Return the plan, its year set to the new one; the rest is the user's to update."""
-    text = plan.read_text(encoding="utf-8-sig")
+    text = read_bytes(plan, within=data_root(plan.parent / "q")).decode("utf-8-sig")
     return re.sub(r"(?m)^year:.*$", f"year: {year}", text, count=1)
 
 

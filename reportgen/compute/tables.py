@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from reportgen.core.model import Report, earlier_year
 from reportgen.core.ratings import AWAITING
 
 Row = list[Any]
+LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Leading characters that make Excel or LibreOffice read a cell as a formula.
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 
@@ -140,8 +142,14 @@ def to_csv(header: Row, rows: list[Row], *, excel: bool = False) -> str:
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
+    # Python's csv quotes a field holding "\n" but not one holding "\r" or another line
+    # break, which a spreadsheet would take as the end of the row: such rows are fully quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
-    writer.writerows([["" if v is None else _defused(v) for v in row] for row in rows])
+    for row in rows:
+        cells = ["" if v is None else _defused(v) for v in row]
+        breaks = any(isinstance(v, str) and LINE_BREAKS.search(v) for v in cells)
+        (quoted if breaks else writer).writerow(cells)
     return out.getvalue()
 
 

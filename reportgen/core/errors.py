@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,17 +21,28 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        # line 0: a problem of a whole file or directory (an objective no file updates)
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         key = f" {self.path}:" if self.path else ""
         return f"{where}{key} {self.message}"
 
 
 def display_path(path: Path) -> str:
-    """Return the path relative to the working directory where it can be."""
+    """Return the path relative to the working directory where it can be. The file itself
+    is not followed: a link is named as the user named it (not its target, which may be a
+    file the user may not see, or a loop)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        here = path.parent.resolve() / path.name if path.name not in ("", ".", "..") \
+            else path.resolve()
+        cwd = Path.cwd().resolve()
+        relative = os.path.relpath(here, cwd)
+        common = Path(os.path.commonpath([here, cwd]))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
+    # plan.yaml seen from inside a quarter is ../plan.yaml; last year's quarter from the
+    # year directory ../2024-25/q1; anything further off (../../tmp/...) is clearer whole
+    near = relative.count("..") <= 2 and len(common.parts) >= 3
+    return relative if near or not relative.startswith("..") else str(here)
 
 
 class ReportgenError(Exception):
@@ -49,6 +61,10 @@ class DataError(ReportgenError):
 
 class RenderError(ReportgenError):
     """Rendering the report failed (a template, a limit, the PDF engine)."""
+
+
+class OutputError(ReportgenError):
+    """The outputs could not be written; whatever was there before is unchanged."""
 
 
 class UsageError(ReportgenError):

@@ -19,6 +19,7 @@ from reportgen.core.errors import Problem
 from reportgen.core.model import Measure, Objective, QuarterStatus, earlier_year, quarter_label
 from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, floor_from
 from reportgen.data.layout import is_quarter_dir, previous_quarter, same_quarter, update_paths
+from reportgen.data.safefile import data_root
 from reportgen.data.schema import UpdateFile, validate
 from reportgen.data.yamlread import YamlProblem, read
 
@@ -34,30 +35,47 @@ class Snapshot:
     targets: dict[str, str]
     published: dict[str, str]  # measure id -> the council's `rating:` word
     floors: dict[str, tuple[str, str]]  # measure id -> ("floor" | "tolerance", as typed)
+    refused: tuple[Problem, ...] = ()  # files that may not be read (safefile): links out...
 
 
-def snapshot(directory: Path) -> Snapshot | None:
-    """Return what a quarter directory's update files hold; None if it is not one."""
+def snapshot(directory: Path, root: Path | None = None) -> Snapshot | None:
+    """Return what a quarter directory's update files hold; None if it is not one. `root`:
+    the data directory its files must stay inside (default: the quarter's own)."""
     if not is_quarter_dir(directory):
         return None
-    files = update_paths(directory)
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _read_snapshot(directory.resolve(), stamp, Path.cwd())  # names depend on cwd
+    root = (root or data_root(directory)).resolve()
+    stamp = tuple((p.name, *_stamp(p)) for p in update_paths(directory))
+    return _read_snapshot(directory.resolve(), stamp, Path.cwd(), root)  # names depend on cwd
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Return a file's time and size for the cache, (0, 0) when it has none (a link to
+    nowhere: reading it says so)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 @functools.lru_cache(maxsize=64)
 def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
-                   _cwd: Path) -> Snapshot:
+                   _cwd: Path, root: Path) -> Snapshot:
     progress: dict[str, str] = {}
     values: dict[str, tuple[str, str]] = {}
     targets: dict[str, str] = {}
     published: dict[str, str] = {}
     floors: dict[str, tuple[str, str]] = {}
+    refused: list[Problem] = []
     for name, _, _ in stamp:
         try:
-            doc = read(directory / name)
-        except YamlProblem:
-            continue  # that quarter's own validation reports it
+            doc = read(directory / name, within=root)
+        except YamlProblem as exc:
+            # A file that may not be read is an error here too: its content must not reach
+            # this report. Anything else, that quarter's own validation reports.
+            if exc.refused:
+                refused.append(exc.problem)
+            continue
         update, _ = validate(doc, UpdateFile)
         if not isinstance(update, UpdateFile):
             continue
@@ -75,7 +93,7 @@ def _read_snapshot(directory: Path, stamp: tuple[tuple[str, int, int], ...],
             if m.floor is not None or m.tolerance is not None:
                 floors.setdefault(ident, ("floor", m.floor) if m.floor is not None
                                   else ("tolerance", str(m.tolerance)))
-    return Snapshot(progress, values, targets, published, floors)
+    return Snapshot(progress, values, targets, published, floors, tuple(refused))
 
 
 def updates(directory: Path) -> list[UpdateFile] | None:
@@ -119,17 +137,20 @@ def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objec
          levels: ProgressScheme = DEFAULT_PROGRESS) -> list[QuarterStatus]:
     """Fill history and previous progress from earlier quarter directories; return the
     year so far, quarter by quarter, ending with this one (rated later, by compute.rate)."""
+    root = data_root(quarter_dir)
     for back in range(1, YEARS_BACK + 1):
-        found = snapshot(same_quarter(quarter_dir, year, back))
+        found = snapshot(same_quarter(quarter_dir, year, back), root)
         if found is not None:
+            problems.extend(found.refused)
             _fill_history(earlier_year(year, back), found, measures, problems)
     statuses = []
     for n in range(1, quarter):
-        found = snapshot(quarter_dir.parent / f"q{n}")
+        found = snapshot(quarter_dir.parent / f"q{n}", root)
         if found is not None and (quarter_dir.parent / f"q{n}").resolve() != quarter_dir.resolve():
+            problems.extend(found.refused)
             status = _status(year, n, found, objectives, measures, levels)
             # direction of travel in that quarter compares with its own quarter last year
-            last = snapshot(same_quarter(quarter_dir.parent / f"q{n}", year, 1))
+            last = snapshot(same_quarter(quarter_dir.parent / f"q{n}", year, 1), root)
             status.last_year = _values(last, measures) if last else {}
             statuses.append(status)
     if statuses and statuses[-1].quarter == quarter - 1:

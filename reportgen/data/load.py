@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +15,7 @@ from reportgen.data import glyphs, history, textlimits
 from reportgen.data.items import apply_update, fill_previous, plan_items
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
 from reportgen.data.profile import profile_from, progress_scheme
+from reportgen.data.safefile import data_root
 from reportgen.data.schema import (
     MeasureSpec,
     MeasureUpdate,
@@ -35,14 +38,18 @@ def load_quarter(quarter_dir: Path) -> Report:
         raise UsageError(f"{display_path(quarter_dir)} is not a quarter directory: it has no "
                          "report.yaml (see docs/data-format.md)")
     problems: list[Problem] = []
-    plan = read_checked(plan_path(quarter_dir), PlanFile, problems)
-    plan_ok = not any(p.severity == "error" for p in problems)  # a broken plan: noise only
-    report = read_checked(quarter_dir / REPORT_FILE, ReportFile, problems)
+    root = data_root(quarter_dir)
+    plan = read_checked(plan_path(quarter_dir), PlanFile, problems, root)
+    plan_ok = not any(p.severity == "error" for p in problems)
+    report = read_checked(quarter_dir / REPORT_FILE, ReportFile, problems, root)
     updates = [u for p in update_paths(quarter_dir)
-               if (u := read_checked(p, UpdateFile, problems))]
-    if plan is None or report is None or not plan_ok:
+               if (u := read_checked(p, UpdateFile, problems, root))]
+    if plan is None or report is None:
         raise DataError(problems)
-    result = _assemble(quarter_dir, plan, report, updates, problems)
+    # A plan with errors still checks the updates against what is left of it, so that one
+    # run shows every problem; an id whose plan entry was set aside is not called unknown.
+    set_aside = set() if plan_ok else _typed_ids(plan[0].data) - _ids(plan[1])
+    result = _assemble(quarter_dir, plan, report, updates, problems, set_aside)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
@@ -50,13 +57,12 @@ def load_quarter(quarter_dir: Path) -> Report:
     return result
 
 
-def read_checked(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[S] | None:
-    """Read and check one data file as `shape`, adding its problems; None when unusable."""
-    if not path.is_file():
-        problems.append(Problem(display_path(path), 1, 1, "", f"{path.name} is missing"))
-        return None
+def read_checked(path: Path, shape: type[S], problems: list[Problem],
+                 root: Path | None = None) -> Loaded[S] | None:
+    """Read and check one data file as `shape`, adding its problems; None when unusable.
+    `root`: the data directory a linked file must not leave (data.safefile)."""
     try:
-        doc = read(path)
+        doc = read(path, within=root)
     except YamlProblem as exc:
         problems.append(exc.problem)
         return None
@@ -67,8 +73,35 @@ def read_checked(path: Path, shape: type[S], problems: list[Problem]) -> Loaded[
     return (doc, model) if model is not None else None
 
 
+def _typed_ids(data: Any) -> set[str]:
+    """Return every `id:` typed anywhere in a file's data, valid or not."""
+    found: set[str] = set()
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                found.add(item["id"])
+            todo += item.values()
+        elif isinstance(item, list):
+            todo += item
+    return found
+
+
+def _ids(spec: PlanFile) -> set[str]:
+    """Return the ids of the plan's outcomes, objectives, deliverables and measures that
+    validated."""
+    found: set[str] = set()
+    for o in spec.outcomes:
+        found |= {o.id, *(m.id for m in o.measures), *(d.id for d in o.deliverables)}
+        for j in o.objectives:
+            found |= {j.id, *(m.id for m in j.measures)}
+    return found
+
+
 def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFile],
-              updates: list[Loaded[UpdateFile]], problems: list[Problem]) -> Report:
+              updates: list[Loaded[UpdateFile]], problems: list[Problem],
+              set_aside: set[str]) -> Report:
     plan_doc, spec = plan
     report_doc, text = report
     levels = progress_scheme(plan_doc, spec, problems)
@@ -80,15 +113,17 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
     for m in (m for outcome in outcomes for m in outcome.measures):
         measures.setdefault(m.id, m)  # a duplicate id is an error; updates go to the first
     for doc, update in updates:
-        _apply_objectives(doc, update, objectives, levels, problems)
-        _apply_objectives(doc, update, deliverables, levels, problems, "deliverables")
-        _apply_measures(doc, update, measures, spec.year, problems)
+        _apply_objectives(doc, update, objectives, levels, problems, set_aside=set_aside)
+        _apply_objectives(doc, update, deliverables, levels, problems, "deliverables",
+                          set_aside)
+        _apply_measures(doc, update, measures, spec.year, problems, set_aside)
     problems += _unreported(plan_doc, spec, deliverables)
     for outcome_id in text.achievements:
-        if outcome_id not in {o.id for o in outcomes}:
+        if outcome_id not in {o.id for o in outcomes} | set_aside:
             problems.append(report_doc.problem(
                 ("achievements", outcome_id), f"'{outcome_id}' is not an outcome in plan.yaml"
                 f"{did_you_mean(outcome_id, [o.id for o in outcomes])}", at_key=True))
+    _check_quarter(quarter_dir, report_doc, text.quarter, problems)
     items = plan_items(plan_doc, spec, problems)
     for doc, update in updates:
         apply_update(doc, update, items, _claim, problems)
@@ -119,6 +154,18 @@ def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
             problems.append(doc.problem(("measures_met", i), f"'{word}' is not a band of "
                                         f"{scheme.name}{did_you_mean(word, labels)}"))
     return tuple(spec.measures_met) or tuple(labels[:len(labels) // 2])
+
+
+def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
+                   problems: list[Problem]) -> None:
+    """A report.yaml copied from another quarter would print the wrong quarter on the cover
+    and take the wrong quarters as history: its `quarter:` must agree with a q<N> name."""
+    name = Path(os.path.abspath(quarter_dir)).name
+    named = re.fullmatch(r"q([1-4])", name)
+    if named and int(named.group(1)) != quarter:
+        problems.append(doc.problem(("quarter",), f"{quarter} disagrees with the directory's "
+                                    f"name, {name}: write {named.group(1)}, or rename the "
+                                    "directory"))
 
 
 def outcomes_of(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
@@ -170,13 +217,16 @@ def outcomes_of(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
 
 
 def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
-           problems: list[Problem], unknown: str = "error") -> Any:
+           problems: list[Problem], unknown: str = "error",
+           set_aside: set[str] | None = None) -> Any:
     """Return the plan item an update names, marking it updated by this file; None (with a
     problem of severity `unknown`) when the plan has no such item, or (with an error) when
     another file already updated it."""
     noun = section.removesuffix("s")
     key = (section, ident)
     item = items.get(ident)
+    if item is None and set_aside and ident in set_aside:
+        return None  # its plan entry has an error of its own, reported there
     if item is None:
         article = "an" if noun[0] in "aeiou" else "a"
         ignored = " (this update is left out of the report)" if unknown != "error" else ""
@@ -194,7 +244,7 @@ def _claim(doc: Document, section: str, ident: str, items: dict[str, Any],
 
 def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, Objective],
                       levels: ratings.ProgressScheme, problems: list[Problem],
-                      section: str = "objectives") -> None:
+                      section: str = "objectives", set_aside: set[str] | None = None) -> None:
     """Give objectives (or, with section "deliverables", deliverables) their progress. An
     update for a deliverable the plan does not have is a warning, not an error: plans drop
     deliverables between refreshes."""
@@ -202,7 +252,7 @@ def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, O
     unknown = "warning" if section == "deliverables" else "error"
     entries = update.deliverables if section == "deliverables" else update.objectives
     for ident, entry in entries.items():
-        if objective := _claim(doc, section, ident, objectives, problems, unknown):
+        if objective := _claim(doc, section, ident, objectives, problems, unknown, set_aside):
             if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
                 objective.progress = level
             elif entry.progress:
@@ -234,9 +284,9 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _apply_measures(doc: Document, update: UpdateFile, measures: dict[str, Measure],
-                    year: str, problems: list[Problem]) -> None:
+                    year: str, problems: list[Problem], set_aside: set[str]) -> None:
     for ident, entry in update.measures.items():
-        if measure := _claim(doc, "measures", ident, measures, problems):
+        if measure := _claim(doc, "measures", ident, measures, problems, set_aside=set_aside):
             _fill_measure(doc, ("measures", ident), entry, measure, year, problems)
 
 
@@ -258,6 +308,8 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
     measure.value = number("value", entry.value, (*key, "value"))
     measure.target = number("target", entry.target, (*key, "target"))
     measure.benchmark = number("benchmark", entry.benchmark, (*key, "benchmark"))
+    if (unit := _likely_fraction(measure)) is not None:
+        problems.append(doc.problem((*key, "value"), unit, severity="warning"))
     _fill_rating_inputs(doc, key, entry, measure, number, problems)
     measure.benchmark_group = entry.benchmark_group or measure.benchmark_group
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
@@ -320,6 +372,18 @@ def _tolerance(doc: Document, at: Key, text: str, unit: str,
                                         "than target the floor is, as a positive number"))
         return None
     return quantity
+
+
+def _likely_fraction(measure: Measure) -> str | None:
+    """Return a warning for a percent value typed as a fraction (0.841 for 84.1%) where the
+    target shows the measure is in whole percents: rated as typed, it would be far off."""
+    value, target = measure.value, measure.target
+    if (measure.unit != "percent" or value is None or target is None
+            or not 0 < value.value < 1 or target.value < 10):
+        return None
+    meant = f"{value.value * 100:.{max(value.decimals - 2, 0)}f}"
+    return (f"value {value.value:g} is under 1% while the target is {target.value:g}%: if it "
+            f"means {meant}%, write {meant}")
 
 
 def _scheme(doc: Document, spec: PlanFile, problems: list[Problem]) -> ratings.Scheme | None:

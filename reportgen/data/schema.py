@@ -580,25 +580,58 @@ def validate(doc: Document, shape: type[S]) -> tuple[S | None, list[Problem]]:
     the other problems of the file: the checks that follow still see the good entries.
     """
     data, problems = copy.deepcopy(doc.data), list[Problem]()
+    seen: set[Problem] = set()  # a file with 40,000 unknown fields: no quadratic search
     pruned: set[tuple[Any, ...]] = set()
     for _ in range(8):
         try:
             return shape.model_validate(data), problems
         except ValidationError as exc:
-            errors = [e for e in exc.errors() if not _wrong_branch(e)]
+            errors = [e for e in exc.errors() if not _wrong_branch(e)] or _first_per_place(
+                exc.errors())  # no branch of a union fits (ratings: [a, b]): still an error
         targets = []
         for error in errors:
             loc = tuple(part for part in error["loc"] if not _is_branch(part))
-            if loc in pruned:  # a pruned list item, left as None to keep indexes stable
+            if loc in pruned:  # a pruned list item, left as None to keep indexes stable,
+                if error["type"] == "missing" and loc[:-1] not in pruned:
+                    targets.append(loc[:-1])  # or a pruned required field: set its parent aside
                 continue
-            if (problem := _problem(doc, shape, error)) not in problems:
+            if (problem := _problem(doc, shape, error)) not in seen:
+                seen.add(problem)
                 problems.append(problem)
             targets.append(loc[:-1] if error["type"] == "missing" else loc)
+        if not targets:  # only the pruned list items are left: drop them and try once more
+            return _without_pruned_items(data, shape), problems
         for target in targets:  # every problem of this pass is recorded before pruning
             if not _prune(data, target):
                 return None, problems
             pruned.add(target)
     return None, problems
+
+
+def _without_pruned_items(data: Any, shape: type[S]) -> S | None:
+    """Return the data as `shape` with the list items set aside (None) removed, so that the
+    rest of the file (a plan's other objectives) can still be checked against; None if even
+    that does not validate."""
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            item[:] = [x for x in item if x is not None]
+            todo += item
+        elif isinstance(item, dict):
+            todo += item.values()
+    try:
+        return shape.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _first_per_place(errors: list[Any]) -> list[Any]:
+    """Return the first error at each location, union branches set aside."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for error in errors:
+        seen.setdefault(tuple(p for p in error["loc"] if not _is_branch(p)), error)
+    return list(seen.values())
 
 
 def _prune(data: Any, loc: tuple[Any, ...]) -> bool:

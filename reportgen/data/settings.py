@@ -23,6 +23,7 @@ Relative paths are relative to the file they are written in.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import tomllib
 from dataclasses import replace
@@ -35,6 +36,7 @@ from reportgen.core.errors import UsageError, did_you_mean, display_path
 from reportgen.core.model import Report
 from reportgen.core.ratings import BUILT_IN, scheme_from
 from reportgen.core.words import Words
+from reportgen.data import safefile
 from reportgen.data.schema import SchemeSpec
 
 CONFIG_FILE = "reportgen.toml"
@@ -133,6 +135,10 @@ class Settings(BaseModel):
             report.profile = replace(report.profile, language=self.language)
             report.words = Words(self.language, report.profile.words)
 
+    def _home(self) -> Path:
+        """Return the directory the settings' files must stay inside: the settings file's."""
+        return (self.source.parent if self.source else Path.cwd()).resolve()
+
     def css(self) -> str:
         """Return the stylesheet lines for the branding, after ours: colours, font, logo and
         the council's own stylesheet, in that order ("" for none)."""
@@ -150,9 +156,10 @@ class Settings(BaseModel):
         if self.branding.logo:
             # A background, so the tagged PDF treats it as decoration: the council's name is
             # the text beside it. Inlined, so the PDF renderer fetches nothing.
+            logo = _data_uri(self.branding.logo, self._home())
             rules.append(".cover::before { content: ''; display: block; width: 70mm; "
                          "height: 28mm; margin-bottom: 14pt; background: "
-                         f"url({_data_uri(self.branding.logo)}) no-repeat left center; "
+                         f"url({logo}) no-repeat left center; "
                          "background-size: contain; }")
         if brand.stylesheet:
             rules.append(council_stylesheet(brand.stylesheet))
@@ -191,17 +198,14 @@ def _scheme_table(table: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _data_uri(path: Path) -> str:
+def _data_uri(path: Path, within: Path) -> str:
     kind = LOGO_TYPES.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"logo {display_path(path)}: use an SVG, PNG or JPEG file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"logo {display_path(path)}: {exc.strerror}") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise UsageError(f"logo {display_path(path)} is {len(data):,} bytes; the limit is "
-                         f"{MAX_LOGO_BYTES:,}")
+    try:  # the same checks as a data file: no link out of the data repository, no pipe
+        data = safefile.read_bytes(path, within=within, limit=MAX_LOGO_BYTES, what="logo")
+    except safefile.FileRefused as exc:
+        raise UsageError(f"logo {display_path(path)}: {exc.problem.message}") from None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -209,7 +213,7 @@ def load_settings(directory: Path | None = None) -> Settings:
     """Return the settings for `directory` (default: the working directory)."""
     directory = directory or Path.cwd()
     own, pyproject = directory / CONFIG_FILE, directory / PYPROJECT
-    if own.is_file():
+    if os.path.lexists(own):  # a directory or a pipe by that name is an error, not ignored
         return _settings(_toml(own), own)
     if pyproject.is_file():
         table = _toml(pyproject).get("tool", {}).get("reportgen")
@@ -220,7 +224,12 @@ def load_settings(directory: Path | None = None) -> Settings:
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = safefile.read_bytes(path, within=path.parent, what="settings file")
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except safefile.FileRefused as exc:
+        raise UsageError(str(exc.problem)) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{display_path(path)}: the file is not UTF-8: save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{display_path(path)}: {exc}") from None
 

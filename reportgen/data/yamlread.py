@@ -9,6 +9,8 @@ hostile nesting cannot exhaust Python's recursion limit.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,9 @@ from typing import Any
 import yaml
 
 from reportgen.core.errors import Problem, display_path
+from reportgen.data import characters, safefile, yamlerrors
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = safefile.MAX_BYTES
 MAX_DEPTH = 32
 # The C parser when PyYAML was built with libyaml: the same events, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,8 +38,9 @@ class Document:
     values: dict[Key, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        """The file as messages name it; worked out once (a file may have 40,000 problems)."""
         return display_path(self.path)
 
     def where(self, key: Key, *, at_key: bool = False) -> tuple[int, int]:
@@ -65,18 +69,22 @@ def dotted(key: Key) -> str:
 
 
 class YamlProblem(Exception):
-    def __init__(self, problem: Problem) -> None:
+    """The file cannot be read as data; `refused`: not even opened (safefile says why)."""
+
+    def __init__(self, problem: Problem, *, refused: bool = False) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.refused = refused
 
 
-def read(path: Path) -> Document:
-    """Read a YAML file; raise YamlProblem naming file:line:column if it cannot be read."""
+def read(path: Path, within: Path | None = None) -> Document:
+    """Read a YAML file; raise YamlProblem naming file:line:column if it cannot be read.
+    `within`: the data directory, which a linked file must not leave (safefile)."""
     name = display_path(path)
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(Problem(name, 1, 1, "", f"the file is {len(raw):,} bytes; the limit is "
-                                  f"{MAX_BYTES:,}. Split it into smaller files"))
+    try:
+        raw = safefile.read_bytes(path, within=within, limit=MAX_BYTES, what="YAML file")
+    except safefile.FileRefused as exc:
+        raise YamlProblem(exc.problem, refused=True) from None
     text = _decode(raw, name)
     if "\t" in text:
         _check_tabs(text, name)
@@ -84,10 +92,8 @@ def read(path: Path) -> Document:
     try:
         doc.data = _compose(yaml.parse(text, Loader=_LOADER), doc)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise YamlProblem(Problem(name, line, column, "", f"YAML syntax error: {what}")) from None
+        line, column, message = yamlerrors.explain(exc, text)
+        raise YamlProblem(Problem(name, line, column, "", message)) from None
     except yaml.reader.ReaderError as exc:
         raise YamlProblem(_unreadable(text, name, exc)) from None
     except yaml.YAMLError as exc:
@@ -103,6 +109,10 @@ def read(path: Path) -> Document:
 
 def _decode(raw: bytes, name: str) -> str:
     """Decode UTF-8 (a byte-order mark is fine); name the line of the first bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:200]:
+        # Notepad's "Unicode" and Excel's "Unicode text": every other byte is 0
+        raise YamlProblem(Problem(name, 1, 1, "", "the file is saved as UTF-16 (\"Unicode\" "
+                                  "in some editors): save it as UTF-8"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -111,7 +121,21 @@ def _decode(raw: bytes, name: str) -> str:
         raise YamlProblem(Problem(
             name, line, column, "", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}; "
             "it looks like Latin-1 or Windows-1252): save it as UTF-8")) from None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    _check_characters(text, name)
+    return text
+
+
+def _check_characters(text: str, name: str) -> None:
+    """Reject a line-breaking or invisible character, named by its code point at its line
+    (counting only newlines, as an editor does)."""
+    found = characters.hidden(text)
+    if found is None:
+        return
+    position, message = found
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    raise YamlProblem(Problem(name, line, column, "", message))
 
 
 def _unreadable(text: str, name: str, exc: yaml.reader.ReaderError) -> Problem:
@@ -185,6 +209,7 @@ def _compose(events: Any, doc: Document) -> Any:
             if event.tag and not event.implicit[0] and not event.implicit[1]:
                 fail(event, f"tags such as '{event.tag}' are not allowed")
             is_null = not event.style and event.value in NULLS  # plain, not quoted
+            _check_scalar(event, stack[-1] if stack else None, fail)
             attach(None if is_null else event.value, event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if event.tag and not event.implicit:
@@ -201,3 +226,18 @@ def _compose(events: Any, doc: Document) -> Any:
 
 
 _NO_KEY = object()
+
+
+def _check_scalar(event: Any, top: tuple[Any, Key, Any] | None,
+                  fail: Callable[[Any, str], None]) -> None:
+    """Refuse an escaped control character, and a lookalike character in a key, an id or a
+    number: text that reads as one thing and means another."""
+    value = event.value
+    if event.style == '"' and (message := characters.escaped_control(value)):
+        fail(event, message)
+    if event.style == '"' and (found := characters.hidden(value)):
+        fail(event, found[1].replace("the file contains", "the text holds", 1))
+    is_key = top is not None and isinstance(top[0], dict) and top[2] is _NO_KEY
+    parent = top[2] if top is not None and isinstance(top[0], dict) and not is_key else None
+    if message := characters.lookalike(value, is_key=is_key, parent=parent):
+        fail(event, message)

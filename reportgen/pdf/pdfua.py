@@ -9,6 +9,9 @@ reproducible. Each step fixes one gap found by `reportgen check-pdf` (docs/acces
   /IDTree, so that the /Headers WeasyPrint writes on data cells can be resolved;
 - a table with no caption gets a /Summary from the heading it sits under;
 - empty Span elements (left by the decorative rating icons) are removed;
+- a contents line, which WeasyPrint tags as three nested Links (the text, the ::after box,
+  the leader) with three overlapping annotations, becomes one Link with one annotation
+  over the line, and its leader dots become layout artifacts that no reader reads out;
 - internal links get the heading they lead to as /Contents, not the bare anchor name;
 - the file is saved with an /ID derived from its content and no dates, so that the same
   data gives the same bytes.
@@ -28,6 +31,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
 PAGINATION = Dictionary(Type=Name.Pagination)
+LAYOUT = Dictionary(Type=Name.Layout)
 PART = "/ReportgenTable"  # set by label_table_parts, removed by finish
 NEAR = 30.0  # points between an anchor and the heading that names it
 
@@ -46,6 +50,7 @@ def finish(pdf_bytes: bytes) -> bytes:
             _table_scopes(pdf, order)
             _table_summaries(pdf, order)
             _drop_empty_spans(order)
+            _one_link_per_entry(pdf, document)  # last: it walks the tree it changes
         _link_contents(pdf)
         out = io.BytesIO()
         # deterministic_id: /ID is a hash of the content, not of the time or the file name.
@@ -402,6 +407,112 @@ def _has_kids(element: Dictionary) -> bool:
 
 
 # ---- links ------------------------------------------------------------------
+
+def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
+    """Join each Link that holds Links into one: its own annotation, grown over the line,
+    and the inner Links' text (the page number); their annotations go, and the innermost
+    of three (the leader dots of `leader()`) becomes a layout artifact."""
+    nums: Any = pdf.Root.StructTreeRoot.ParentTree.Nums
+    slots = {int(nums[i]): i + 1 for i in range(0, len(nums), 2)}
+    leaders: dict[tuple[int, int], set[int]] = defaultdict(set)  # page -> MCIDs
+    moved: list[tuple[Any, int, Dictionary]] = []  # (page, MCID, new owner)
+    gone: set[tuple[int, int]] = set()  # annotations
+    for link in [e for e in elements(document) if e.get("/S") == "/Link"]:
+        if _is_link(link.get("/P")) or not any(_is_link(k) for k in children(link)):
+            continue
+        inner = [e for e in elements(link) if e is not link and _is_link(e)]
+        deepest = inner[-1] if len(inner) >= 2 and not any(map(_is_link, children(inner[-1]))) \
+            else None
+        kids: list[Any] = list(_kid_list(link, keep_links=False))
+        annotation = _annotation(link)
+        rect = [float(x) for x in annotation.Rect] if annotation is not None else None
+        for element in inner:
+            for kid in _kid_list(element, keep_links=False):
+                if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+                    gone.add(kid.Obj.objgen)
+                    if rect is not None and kid.Obj.get("/Pg", link.get("/Pg")) == \
+                            link.get("/Pg"):
+                        rect = _union(rect, [float(x) for x in kid.Obj.Rect])
+                    continue
+                page, mcid = _mcid_page(element, kid)
+                if element is deepest:
+                    leaders[page.objgen].add(mcid)
+                else:
+                    kids.append(kid if page.objgen == link.Pg.objgen else
+                                Dictionary(Type=Name.MCR, Pg=page, MCID=mcid))
+                    moved.append((page, mcid, link))
+        link.K = Array(kids)
+        if annotation is not None and rect is not None:
+            annotation.Rect = Array(rect)
+    _retag(pdf, slots, nums, leaders, moved, gone)
+
+
+def _is_link(element: object) -> bool:
+    return isinstance(element, Dictionary) and element.get("/S") == "/Link"
+
+
+def _kid_list(element: Dictionary, *, keep_links: bool) -> Iterator[Any]:
+    """Yield the element's kids: content (MCIDs, MCRs, OBJRs) and, if asked, Links."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else [kids] if kids is not None else []:
+        if not _is_link(kid) or keep_links:
+            yield kid
+
+
+def _annotation(link: Dictionary) -> Any:
+    """Return the link's own annotation (its OBJR), or None if it has none."""
+    for kid in _kid_list(link, keep_links=False):
+        if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+            return kid.Obj
+    return None
+
+
+def _union(a: list[float], b: list[float]) -> list[float]:
+    """Return the rectangle [x1 y1 x2 y2] that covers both."""
+    return [min(a[0], a[2], b[0], b[2]), min(a[1], a[3], b[1], b[3]),
+            max(a[0], a[2], b[0], b[2]), max(a[1], a[3], b[1], b[3])]
+
+
+def _mcid_page(element: Dictionary, kid: Any) -> tuple[Any, int]:
+    """Return the page and MCID of a marked-content kid (an integer or an MCR)."""
+    if isinstance(kid, Dictionary):
+        return kid.get("/Pg", element.Pg), int(kid.MCID)
+    return element.Pg, int(kid)
+
+
+def _retag(pdf: pikepdf.Pdf, slots: dict[int, int], nums: Any,
+           leaders: dict[tuple[int, int], set[int]],
+           moved: list[tuple[Any, int, Dictionary]], gone: set[tuple[int, int]]) -> None:
+    """Apply _one_link_per_entry to the pages: the parent tree, the annotations, and the
+    leaders' marked content made artifacts."""
+    for page_obj, mcid, owner in moved:
+        nums[slots[int(page_obj.StructParents)]][mcid] = owner
+    dropped: set[int] = set()  # parent tree keys of the annotations that go
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, Array) and gone:
+            dropped |= {int(a.StructParent) for a in annots
+                        if a.objgen in gone and "/StructParent" in a}
+            page.obj.Annots = Array([a for a in annots if a.objgen not in gone])
+        dots = leaders.get(page.obj.objgen)
+        if not dots:
+            continue
+        ops = []
+        for item in pikepdf.parse_content_stream(page):
+            operands, op = list(item.operands), item.operator
+            if (str(op) == "BDC" and isinstance(operands[1], Dictionary)
+                    and int(operands[1].get("/MCID", -1)) in dots):
+                operands = [Name.Artifact, LAYOUT]
+            ops.append(pikepdf.ContentStreamInstruction(operands, op))
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        mapping = nums[slots[int(page.obj.StructParents)]]
+        for mcid in dots:
+            mapping[mcid] = None
+    if dropped:
+        pdf.Root.StructTreeRoot.ParentTree.Nums = Array(
+            [x for i in range(0, len(nums), 2) if int(nums[i]) not in dropped
+             for x in (nums[i], nums[i + 1])])
+
 
 def _link_contents(pdf: pikepdf.Pdf) -> None:
     """Describe each internal link by the heading at its destination.

@@ -1,4 +1,4 @@
-"""The child process of sandbox.render_pdf: read a job on stdin, write the PDF on stdout.
+"""The child process of sandbox.render_pdf: read jobs on stdin, write each PDF on stdout.
 
 It imports only what WeasyPrint needs, so starting it costs little more than WeasyPrint's
 own import.
@@ -13,6 +13,7 @@ import resource
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _die_with_parent() -> None:
@@ -31,22 +32,33 @@ def _die_with_parent() -> None:
 
 def main() -> int:
     _die_with_parent()
-    # Keep stdout for the answer alone: anything a library prints goes to stderr instead.
-    answer_fd = os.dup(1)
+    # Keep stdout for the answers alone: anything a library prints goes to stderr instead.
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     # Import before the job arrives: the build starts us early (sandbox.worker) so this
     # overlaps its loading and chart drawing. No job (the build failed) is a quiet exit.
     import pikepdf  # noqa: F401 - used by pdfua, imported here for the overlap
-    import weasyprint  # noqa: F401
+    import weasyprint
 
-    raw = sys.stdin.buffer.read()
-    if not raw:
-        return 0
-    job = json.loads(raw)
+    # Lay out one word before any memory limit: Pango starts fontconfig in a thread of its
+    # own on first use, and under the limit that thread can abort or hang the process
+    # instead of a MemoryError that names the limit. Every job needs it done anyway.
+    weasyprint.HTML(string="<p>.</p>").render()
+
+    # One job a line, one answer a line: `reportgen publish` sends every quarter to this
+    # one process, warm; a build sends one job and closes our stdin.
+    for line in sys.stdin.buffer:
+        if line.strip():
+            answers.write(json.dumps(_answer(json.loads(line))) + "\n")
+            answers.flush()
+    return 0
+
+
+def _answer(job: dict[str, Any]) -> dict[str, Any]:
+    """Lay out one job within its memory limit; return the PDF or what went wrong."""
     limit = job["megabytes"] * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}
-    answer: dict[str, object]
     try:
         from reportgen.pdf.write import write_pdf
 
@@ -55,17 +67,13 @@ def main() -> int:
                                   roots=[Path(r) for r in job["roots"]],
                                   charts=lambda name: charts[name], timings=timings)
     except MemoryError:
-        answer = {"kind": "memory"}
+        return {"kind": "memory"}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises RenderError
         cause = exc.__cause__
         kind = "memory" if isinstance(cause, MemoryError) else "render"
-        answer = {"kind": kind, "error": str(exc)}
-    else:
-        answer = {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings,
-                  "timings": timings}
-    with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
-        out.write(json.dumps(answer))
-    return 0
+        return {"kind": kind, "error": str(exc)}
+    return {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings,
+            "timings": timings}
 
 
 if __name__ == "__main__":

@@ -50,13 +50,44 @@ def _mime(url: str) -> str:
             "ttf": "font/ttf"}.get(suffix, "application/octet-stream")
 
 
+# WeasyPrint's notice that it subsets fonts with fontTools because libharfbuzz-subset0 is
+# missing: a fact about the machine, not the report, and the PDF is the same either way (see
+# _reproducible_fonttools), so it is not a warning of the build (it would fail --strict).
+_MACHINE_NOTICE = "Using fontTools instead of HarfBuzz-Subset"
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(_MACHINE_NOTICE):
+            self.messages.append(message)
+
+
+def _reproducible_fonttools() -> None:
+    """Make WeasyPrint's fontTools font subsetting reproducible.
+
+    Without libharfbuzz-subset0, WeasyPrint subsets each font with fontTools, whose
+    TTFont.save() stamps the subset's `head.modified` with the build time: two builds of the
+    same data a second apart differed. Keeping the bundled font's own timestamp makes the
+    bytes depend on the data alone, as with HarfBuzz. Idempotent."""
+    from weasyprint.pdf import fonts
+
+    original = fonts.TTFont
+    if getattr(original, "_reportgen_fixed", False):
+        return
+
+    class FixedTimestamp(original):  # type: ignore[misc, valid-type]
+        _reportgen_fixed = True
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs["recalcTimestamp"] = False
+            super().__init__(*args, **kwargs)
+
+    fonts.TTFont = FixedTimestamp
 
 
 def write_pdf(html: str, *, base: Path, roots: list[Path],
@@ -70,6 +101,7 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
 
     from reportgen.pdf.pdfua import finish, label_table_parts
 
+    _reproducible_fonttools()
     options = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False,
                "uncompressed_pdf": False}
     collect = _Collect()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,22 @@ ICON_PATHS = {
 
 
 def environment(override: Path | None = None) -> jinja2.Environment:
-    """Return the Jinja environment: council overrides, then the packaged templates."""
+    """Return the Jinja environment: council overrides, then the packaged templates.
+
+    It is kept, with its compiled templates (publish renders 16 pages and more), until the
+    override directory gains or loses a file: Jinja notices an edited template itself, but
+    not a new override of a template it has already loaded from ours."""
+    templates = override / "templates" if override is not None else None
+    listing = (tuple(sorted(p.name for p in templates.iterdir()))
+               if templates is not None and templates.is_dir() else ())
+    # one per thread too: render_html installs the report's language into the environment,
+    # and publish renders two quarters (perhaps in two languages) at once
+    return _environment(override, listing, threading.get_ident())
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(override: Path | None, _listing: tuple[str, ...],
+                 _thread: int) -> jinja2.Environment:
     packaged = jinja2.FileSystemLoader(TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
     if override is not None and (override / "templates").is_dir():
@@ -164,15 +180,17 @@ def _css_string(text: str) -> str:
 
 def render_html(report: Report, charts: dict[str, Chart], chart_src: Callable[[Chart], str],
                 *, css: str, draft: str | None = None, override: Path | None = None,
-                extra: dict[str, Any] | None = None) -> str:
-    """Return the whole report as one HTML document."""
+                extra: dict[str, Any] | None = None, brand_css: str | None = None) -> str:
+    """Return the whole report as one HTML document; `brand_css` in place of the report's
+    own (the HTML outputs pass it with its files inlined)."""
     env = environment(override)
     install_words(env, report.words)
     template = env.get_template("themes.html" if report.layout == "themes" else "report.html")
     trend_ids = {key.removeprefix("trend-") for key in charts if key.startswith("trend-")}
+    brand = report.brand_css if brand_css is None else brand_css
     return template.render(
         report=report, charts=charts, chart_src=chart_src,
-        css=Markup(css + report.brand_css + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
+        css=Markup(css + brand + page_css(report.words)),  # noqa: S704 - our files, checked settings, escaped words
         draft=draft, summary=summary, alt_text=alt_text,
         progress_levels=report.progress_scheme.levels, words=report.words, tables=layout,
         trend_ids=trend_ids, yearly=trends, items=items, **(extra or {}))

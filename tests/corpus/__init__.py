@@ -7,6 +7,7 @@ as files and are made by GENERATED. expected.toml says what each case must give.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from collections.abc import Callable
@@ -38,10 +39,78 @@ def _text_too_long(year: Path) -> None:
         encoding="utf-8")
 
 
+# ---- the file system is hostile too: links, pipes, directories, huge files -------------
+
+def _link(name: str, target: str | Callable[[Path], Path]) -> Callable[[Path], None]:
+    """A case whose file `name` (under the year) is a link to `target`: an absolute path,
+    or one made from the year directory."""
+    def make(year: Path) -> None:
+        path = year / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        path.symlink_to(target(year) if callable(target) else target)
+    return make
+
+
+def _outside(year: Path) -> Path:
+    """A valid update file outside the data directory (the year's parent)."""
+    elsewhere = year.parent.parent / "elsewhere.yaml"
+    shutil.copyfile(BASE / "q1" / "update.yaml", elsewhere)
+    return elsewhere
+
+
+def _inside(year: Path) -> Path:
+    """A file elsewhere inside the data directory: links to it are followed."""
+    shared = year / "shared" / "update.yaml"
+    shared.parent.mkdir()
+    shutil.copyfile(BASE / "q1" / "update.yaml", shared)
+    (year / "q1" / "update.yaml").unlink()
+    return shared
+
+
+def _fifo(year: Path) -> None:
+    os.mkfifo(year / "q1" / "pipe.yaml")
+
+
+def _directory(year: Path) -> None:
+    (year / "q1" / "more.yaml").mkdir()
+    (year / "q1" / "more.yaml" / "inside.yaml").write_text("objectives: {}\n", encoding="utf-8")
+
+
+def _report_directory(year: Path) -> None:
+    (year / "q1" / "report.yaml").unlink()
+    (year / "q1" / "report.yaml").mkdir()
+
+
+def _sparse(year: Path) -> None:
+    """Three gigabytes that take no disk: must be refused by size, never read."""
+    with open(year / "q1" / "huge.yaml", "wb") as handle:
+        handle.truncate(3 * 1024**3)
+
+
+def _history_link(year: Path) -> None:
+    """Last year's same quarter, whose update file is a link to /etc/passwd."""
+    last = year.parent / "2024-25" / "q1"
+    last.mkdir(parents=True)
+    (last / "report.yaml").write_text("quarter: 1\nintroduction: Last year.\n", encoding="utf-8")
+    (last / "update.yaml").symlink_to("/etc/passwd")
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
     "oversize-file": _oversize,
     "long-comment": _long_comment,
     "text-too-long": _text_too_long,
+    "fs-link-to-etc-passwd": _link("q1/update.yaml", "/etc/passwd"),
+    "fs-link-to-proc-environ": _link("plan.yaml", "/proc/self/environ"),
+    "fs-link-outside-data": _link("q1/update.yaml", _outside),
+    "fs-link-inside-data": _link("q1/services.yaml", _inside),
+    "fs-link-to-itself": _link("q1/loop.yaml", lambda year: year / "q1" / "loop.yaml"),
+    "fs-dangling-link": _link("q1/gone.yaml", lambda year: year / "q1" / "deleted.yaml"),
+    "fs-named-pipe": _fifo,
+    "fs-directory-named-yaml": _directory,
+    "fs-report-is-directory": _report_directory,
+    "fs-sparse-gigabytes": _sparse,
+    "fs-history-link-to-etc-passwd": _history_link,
 }
 
 

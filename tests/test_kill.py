@@ -1,0 +1,98 @@
+"""Killing a build kills all of it (issue 17, kind 3): interrupted, SIGTERMed or SIGKILLed
+while its chart pool is drawing, the build's PDF child, fork server and chart workers are all
+gone within seconds, and no output is left under its final name."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+QUARTER = "exampleshire/2025-26/q4"  # many charts: the pool is busy for a few seconds
+
+
+def _children() -> dict[int, list[int]]:
+    """Return the process table as parent pid -> child pids (living ones)."""
+    table: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                table.setdefault(int(fields[1]), []).append(int(entry.name))
+    return table
+
+
+def _descendants(pid: int) -> set[int]:
+    table, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in table.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _living(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    """Wait for `condition` to hold, looking every 0.1 s, for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return bool(condition())
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_killing_a_build_leaves_no_process(how: str, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data" / "exampleshire", tmp_path / "exampleshire")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), REPORTGEN_CACHE_DIR=str(tmp_path / "cache"))
+    build = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "build", QUARTER, "--no-cache", "-j", "2", "-o",
+         "out"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)  # its own process group, as a terminal's foreground job
+    started: set[int] = set()
+    try:
+        # wait for the chart workers: the build, its fork server, and the fork server's
+        # children; then everything the build started is running
+        def workers() -> bool:
+            return any(_descendants(p) for p in _descendants(build.pid))
+        assert _until(workers, 60), "the chart pool never started"
+        started = _descendants(build.pid)
+        if how == "SIGINT":
+            os.killpg(build.pid, signal.SIGINT)  # Ctrl+C reaches the whole job
+        else:
+            build.send_signal(getattr(signal, how))
+        build.wait(timeout=30)
+        assert _until(lambda: not _living(started), 10), f"left running: {_living(started)}"
+    finally:  # whatever happened, leave nothing of ours running on a shared machine
+        started |= _descendants(build.pid)
+        if build.poll() is None:
+            build.kill()
+        build.wait()
+        for pid in _living(started | {d for p in started for d in _descendants(p)}):
+            os.kill(pid, signal.SIGKILL)
+    assert build.returncode != 0
+    out = tmp_path / "out"
+    assert not out.exists() or [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
