@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen.core.errors import RenderError
 from reportgen.core.resources import ROOT
@@ -138,6 +139,10 @@ class Rendered:
     pdf: bytes
     warnings: list[str]
     timings: dict[str, float]
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpack as (pdf, warnings), what render_pdf returned before it had timings."""
+        return iter((self.pdf, self.warnings))
 
 
 def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, bytes],
