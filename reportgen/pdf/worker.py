@@ -69,11 +69,25 @@ def _answer(job: dict[str, Any]) -> dict[str, Any]:
     except MemoryError:
         return {"kind": "memory"}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises RenderError
-        cause = exc.__cause__
-        kind = "memory" if isinstance(cause, MemoryError) else "render"
-        return {"kind": kind, "error": str(exc)}
+        # A C library that cannot allocate often fails without a MemoryError (cairo, Pango
+        # through cffi: "SystemError: error return without exception set"); the address
+        # space having reached the limit says what happened.
+        memory = isinstance(exc.__cause__, MemoryError) or _reached(limit)
+        return {"kind": "memory" if memory else "render", "error": str(exc)}
     return {"pdf": base64.b64encode(pdf).decode("ascii"), "warnings": warnings,
             "timings": timings}
+
+
+def _reached(limit: int) -> bool:
+    """Return whether this process's address space came within 10% of `limit` (Linux's
+    VmPeak, what RLIMIT_AS bounds); False where that cannot be read."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    peak = next((line.split()[1] for line in status.splitlines()
+                 if line.startswith("VmPeak:")), None)
+    return peak is not None and int(peak) * 1024 >= limit * 0.9
 
 
 if __name__ == "__main__":
