@@ -15,6 +15,8 @@ import sys
 import threading
 import time
 
+from reportgen.core.output import alive
+
 
 def watch(pid: int) -> None:
     """Exit this process as soon as process `pid` has ended."""
@@ -26,21 +28,11 @@ def _wait_then_exit(pid: int) -> None:
     try:
         handle = os.pidfd_open(pid)
     except (AttributeError, OSError):  # no pidfd: poll; ProcessLookupError: already gone
-        while _alive(pid):
+        while alive(pid):
             time.sleep(1)
     else:
         select.select([handle], [], [])
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 def _in_fork_server() -> bool:

@@ -27,6 +27,22 @@ QUARTER = click.argument("quarter", required=False,
                          type=click.Path(file_okay=False, path_type=Path))
 
 
+# The PDF step's limits and the chart drawing, alike for build, plan and publish.
+TIME_LIMIT = click.option(
+    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
+    metavar="SECONDS", show_default=True,
+    help="Seconds a PDF's layout may take before it is stopped.")
+MEMORY_LIMIT = click.option(
+    "--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
+    metavar="MB", help="Megabytes of memory the PDF layout may use.")
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True,
+    help="Draw every chart afresh; neither read nor write the chart cache.")
+JOBS = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1),
+    help="Processes drawing charts (default: one per core; 1: no pool).")
+
+
 def _quarter(path: Path | None) -> Path:
     """Return the quarter asked for, else reportgen.toml's, else the quarter directory the
     command runs in (walking up), else, outside any council's data, the bundled sample."""
@@ -177,15 +193,10 @@ def _stop_on_sigterm() -> None:
               help="The report's language, instead of the plan's (cy: the Welsh edition).")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
-              metavar="SECONDS", show_default=True,
-              help="Seconds the PDF layout may take before it is stopped.")
-@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
-              metavar="MB", help="Megabytes of memory the PDF layout may use.")
-@click.option("--no-cache", is_flag=True,
-              help="Draw every chart afresh; neither read nor write the chart cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Processes drawing charts (default: one per core; 1: no pool).")
+@TIME_LIMIT
+@MEMORY_LIMIT
+@NO_CACHE
+@JOBS
 def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
           language: str | None, override: Path | None, time_limit: float, memory_limit: int,
           no_cache: bool, jobs: int | None) -> None:
@@ -243,11 +254,8 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
-              metavar="SECONDS", show_default=True,
-              help="Seconds the PDF layout may take before it is stopped.")
-@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
-              metavar="MB", help="Megabytes of memory the PDF layout may use.")
+@TIME_LIMIT
+@MEMORY_LIMIT
 def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, strict: bool,
          override: Path | None, time_limit: float, memory_limit: int) -> None:
     """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
@@ -276,15 +284,10 @@ def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, 
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               default=Path("site"), show_default=True, help="Directory to write the site into.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
-              metavar="SECONDS", show_default=True,
-              help="Seconds each quarter's PDF layout may take before it is stopped.")
-@click.option("--memory-limit", type=click.IntRange(min=64), default=2048, show_default=True,
-              metavar="MB", help="Megabytes of memory the PDF layout may use.")
-@click.option("--no-cache", is_flag=True,
-              help="Draw every chart afresh; neither read nor write the chart cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Processes drawing charts (default: one per core; 1: no pool).")
+@TIME_LIMIT
+@MEMORY_LIMIT
+@NO_CACHE
+@JOBS
 def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit: int,
             no_cache: bool, jobs: int | None) -> None:
     """Write a static website of every quarter under DATA_DIR (default: data): an index,

@@ -130,7 +130,7 @@ def remove_stale(path: Path) -> list[Path]:
     removed = []
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and alive(int(pid)):
             continue
         try:
             if pid.isdigit() or time.time() - tmp.stat().st_mtime > STALE_SECONDS:
@@ -141,7 +141,8 @@ def remove_stale(path: Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Return whether process `pid` is running (someone else's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
