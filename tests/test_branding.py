@@ -137,3 +137,25 @@ def test_bad_branding_is_refused_with_the_setting_named(council: Path, setting: 
         code, output = run("build", "--format", "html", "-o", str(council / "out" / "bad"))
         assert code == 2
     assert message in output
+
+
+def test_charts_are_drawn_in_the_councils_palette() -> None:
+    """[branding] palette's ink and muted colour the charts' text, target line and axes; a
+    council without a palette keeps our colours, and the chart cache keys that go with them."""
+    from reportgen.charts.draw import TEXT, draw
+    from reportgen.charts.report import report_charts
+    from reportgen.charts.spec import chart_key
+    from reportgen.data.settings import Branding, Settings
+    from reportgen.pipeline import load_report
+
+    quarter = Path(__file__).resolve().parents[1] / "data/derbyshire/2025-26/q1"
+    ours = report_charts(load_report(quarter))
+    branded = Settings(branding=Branding(palette={"ink": "#2a1f6b", "muted": "#6b4a1f",
+                                                  "link": "#005ea5"}))
+    theirs = report_charts(load_report(quarter, branded))
+    assert ours.keys() == theirs.keys()
+    assert all(chart_key(ours[k]) != chart_key(theirs[k]) for k in ours)
+    trend = next(k for k in ours if k.startswith("trend-"))
+    svg = draw(theirs[trend], "svg").decode("utf-8").lower()
+    assert "#2a1f6b" in svg and "#6b4a1f" in svg and TEXT not in svg
+    assert TEXT in draw(ours[trend], "svg").decode("utf-8").lower()

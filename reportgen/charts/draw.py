@@ -24,6 +24,7 @@ import functools
 import io
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -77,19 +78,37 @@ def _matplotlib() -> Any:
     return _mpl
 
 
-def _rc() -> dict[str, Any]:
+@dataclass(frozen=True)
+class Ink:
+    """The colours a chart is drawn in besides its ratings': ours, or the council's."""
+
+    text: str = TEXT
+    axis: str = AXIS
+    earlier: str = EARLIER
+    target: str = TARGET
+    benchmark: str = BENCHMARK
+
+
+def palette(chart: Chart) -> Ink:
+    """Return the chart's colours: the council's ink and muted where given, else ours."""
+    given = dict(chart.colours)
+    ink, muted = given.get("ink", TEXT), given.get("muted", AXIS)
+    return Ink(text=ink, axis=muted, earlier=given.get("muted", EARLIER), target=ink)
+
+
+def _rc(ink: Ink = Ink()) -> dict[str, Any]:  # noqa: B008 - frozen
     return {
         "font.family": "sans-serif",
         "font.sans-serif": FONT_FAMILY,
         "font.size": 7,
-        "text.color": TEXT,
-        "axes.edgecolor": AXIS,
-        "axes.labelcolor": AXIS,
+        "text.color": ink.text,
+        "axes.edgecolor": ink.axis,
+        "axes.labelcolor": ink.axis,
         "axes.linewidth": 0.6,
-        "xtick.color": AXIS,
-        "ytick.color": AXIS,
-        "xtick.labelcolor": AXIS,
-        "ytick.labelcolor": AXIS,
+        "xtick.color": ink.axis,
+        "ytick.color": ink.axis,
+        "xtick.labelcolor": ink.axis,
+        "ytick.labelcolor": ink.axis,
         "xtick.labelsize": 7,
         "ytick.labelsize": 7,
         "xtick.major.width": 0.6,
@@ -138,7 +157,7 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     if not isinstance(chart, CHARTS):
         raise TypeError(f"not a chart: {chart!r}")
     mpl = _matplotlib()
-    with mpl.matplotlib.rc_context(_rc()):
+    with mpl.matplotlib.rc_context(_rc(palette(chart))):
         if isinstance(chart, Wheel):
             fig = _draw_wheel(mpl, chart)
         elif isinstance(chart, Bars):
@@ -181,6 +200,7 @@ def _new_figure(mpl: Any, size: tuple[float, float]) -> Figure:
 # ---- status wheel --------------------------------------------------------
 
 def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
+    ink = palette(wheel)
     width_in, height_in = WHEEL_SIZE
     fig = _new_figure(mpl, WHEEL_SIZE)
 
@@ -208,7 +228,7 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
     else:
         # Nothing to show: an outlined, unfilled ring.
         ax.pie([1], colors=[BACKGROUND], startangle=90, radius=1.0,
-               wedgeprops={"width": ring, "edgecolor": EARLIER,
+               wedgeprops={"width": ring, "edgecolor": ink.earlier,
                            "linewidth": 1.0})
     # ax.pie resets limits and aspect; put them back.
     ax.set_xlim(-1.02, 1.02)
@@ -218,9 +238,9 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
     total_text = f"{total:,}"
     size = 18 if len(total_text) <= 3 else (15 if len(total_text) <= 5 else 12)
     ax.text(0, 0.10, total_text, ha="center", va="center", fontsize=size,
-            fontweight="bold", color=TEXT)
+            fontweight="bold", color=ink.text)
     ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
-            fontsize=7, color=AXIS)
+            fontsize=7, color=ink.axis)
 
     # The legend: one row per non-zero slice, right of the donut, drawn
     # by hand (cheaper than matplotlib's Legend and laid out exactly).
@@ -243,7 +263,7 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
                 markerfacecolor=sl.colour, markeredgecolor=sl.colour))
             fig.text(legend_left + marker_room / 72, y, _esc(lab),
                      transform=inches, ha="left", va="center_baseline",
-                     fontsize=fontsize, color=TEXT)
+                     fontsize=fontsize, color=ink.text)
     return fig
 
 
@@ -300,6 +320,7 @@ def _y_range(trend: Trend) -> tuple[float, float, list[float]]:
 
 
 def _draw_trend(mpl: Any, trend: Trend) -> Figure:
+    ink = palette(trend)
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     width_in, height_in = TREND_SIZE
@@ -330,7 +351,7 @@ def _draw_trend(mpl: Any, trend: Trend) -> Figure:
 
     xs = list(range(n))
     values = [float(p.value) for p in trend.points]
-    colours = [EARLIER] * (n - 1) + [trend.colour] if n else []
+    colours = [ink.earlier] * (n - 1) + [trend.colour] if n else []
     ax.bar(xs, values, width=0.62, color=colours, linewidth=0, zorder=2)
 
     # Value labels above (or below, if negative) each bar. A label that
@@ -370,7 +391,7 @@ def _draw_trend(mpl: Any, trend: Trend) -> Figure:
                     xytext=(0, gap if up else -gap),
                     textcoords="offset points", ha="center",
                     va="bottom" if up else "top", fontsize=label_size,
-                    color=TEXT, zorder=5,
+                    color=ink.text, zorder=5,
                     bbox={"boxstyle": "square,pad=0.12",
                           "facecolor": BACKGROUND, "edgecolor": "none"},
                     annotation_clip=False)
@@ -379,16 +400,16 @@ def _draw_trend(mpl: Any, trend: Trend) -> Figure:
 
     keys: list[tuple[str, dict[str, Any]]] = []  # (label, line style) for the key below
     if trend.target is not None:
-        style: dict[str, Any] = {"color": TARGET, "linestyle": (0, (4, 2)), "linewidth": 1.1}
+        style: dict[str, Any] = {"color": ink.target, "linestyle": (0, (4, 2)), "linewidth": 1.1}
         ax.axhline(float(trend.target.value), zorder=3, **style)
         keys.append((f"{trend.key[0]} {trend.target.text}", style))
     if trend.benchmark is not None:
-        style = {"color": BENCHMARK, "linestyle": (0, (1, 1.3)),
+        style = {"color": ink.benchmark, "linestyle": (0, (1, 1.3)),
                  "linewidth": 1.6}
         ax.axhline(float(trend.benchmark.value), zorder=3, **style)
         keys.append((f"{trend.key[1]} {trend.benchmark.text}", style))
     if lo < 0:
-        ax.axhline(0, color=AXIS, linewidth=0.6, zorder=2.5)
+        ax.axhline(0, color=ink.axis, linewidth=0.6, zorder=2.5)
 
     ax.set_xticks(xs)
     ax.set_xticklabels([_esc(p.label) for p in trend.points])
@@ -414,7 +435,7 @@ def _draw_trend(mpl: Any, trend: Trend) -> Figure:
                                       transform=inches, **look))
             fig.text(left + (handle + gap) / 72, y, _esc(label),
                      transform=inches, ha="left", va="center_baseline",
-                     fontsize=size, color=TEXT)
+                     fontsize=size, color=ink.text)
             left += (handle + gap + w + spacing) / 72
     return fig
 
@@ -426,6 +447,7 @@ BARS_SIZE = (3.6, 2.0)
 def _draw_bars(mpl: Any, bars: Bars) -> Figure:
     """One stacked bar per quarter, the count in each segment, the total on top; a
     hand-drawn key on the right (as the wheel's)."""
+    ink = palette(bars)
     from matplotlib.ticker import MaxNLocator
 
     width_in, height_in = BARS_SIZE
@@ -453,7 +475,7 @@ def _draw_bars(mpl: Any, bars: Bars) -> Figure:
         reported = any(s.counts[x] is not None for s in bars.series)
         ax.text(x, total + top * 0.03, f"{total}" if reported else "not yet",
                 ha="center", va="bottom", fontsize=7 if reported else 6,
-                color=TEXT if reported else AXIS)
+                color=ink.text if reported else ink.axis)
     ax.set_ylim(0, top * 1.18)
     ax.set_xlim(-0.6, len(xs) - 0.4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -472,7 +494,7 @@ def _draw_bars(mpl: Any, bars: Bars) -> Figure:
                                   marker="s", markersize=6, markerfacecolor=series.colour,
                                   markeredgecolor=series.colour))
         fig.text(x0 + 10.5 / 72, y, _esc(series.label), transform=inches, ha="left",
-                 va="center_baseline", fontsize=7, color=TEXT)
+                 va="center_baseline", fontsize=7, color=ink.text)
     return fig
 
 
@@ -484,6 +506,7 @@ MATRIX_SIZE = (6.4, 3.6)
 def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
     """Impact up, likelihood across, each cell tinted by its score level with the score in
     its corner and the ids of the risks in it (report 004's grid)."""
+    ink = palette(matrix)
     from matplotlib.patches import Rectangle
 
     width_in, height_in = MATRIX_SIZE
@@ -498,10 +521,10 @@ def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
             (x, y), 1, 1, facecolor=cell.colour, alpha=0.28 if not cell.risks else 0.55,
             edgecolor=BACKGROUND, linewidth=1.5))
         ax.text(x + 0.05, y + 0.93, f"{cell.impact * cell.likelihood}", ha="left", va="top",
-                fontsize=6, color=AXIS)
+                fontsize=6, color=ink.axis)
         if cell.risks:
             ax.text(x + 0.5, y + 0.45, _esc("\n".join(cell.risks)), ha="center",
-                    va="center", fontsize=7 if len(cell.risks) < 5 else 6, color=TEXT,
+                    va="center", fontsize=7 if len(cell.risks) < 5 else 6, color=ink.text,
                     fontweight="bold", linespacing=1.15)
     ax.set_xlim(0, size_x)
     ax.set_ylim(0, size_y)

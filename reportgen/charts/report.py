@@ -3,6 +3,8 @@ a trend panel per measure, and the year so far as stacked bars."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from reportgen.charts.spec import (
     Bars,
     Cell,
@@ -42,6 +44,9 @@ def report_charts(report: Report) -> dict[str, Chart]:
     for kind in ("threat", "opportunity"):
         if any(r.kind == kind and r.score and not r.closed for r in report.items.risks):
             out[f"risks-{kind}"] = risk_matrix(report, kind)
+    if report.chart_colours:  # the council's palette ([branding] palette: ink, muted)
+        colours = tuple(sorted(report.chart_colours.items()))
+        out = {place: dataclasses.replace(chart, colours=colours) for place, chart in out.items()}
     return out
 
 

@@ -17,6 +17,11 @@ STYLE_VERSION = "charts-2"  # 2: Liberation Sans, opaque RGB PNG
 
 
 
+# The council's chart colours from [branding] palette: ink (text, the target line) and muted
+# (axes, earlier years), as sorted (name, #rrggbb) pairs; empty for ours.
+Colours = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Slice:
     label: str      # a rating word: "Good", "Review", "Awaiting update"...
@@ -28,6 +33,7 @@ class Slice:
 class Wheel:
     title: str                 # "Objectives" or "Measures"
     slices: tuple[Slice, ...]  # in the scheme's order, zero counts allowed
+    colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Trend:
     unit: str                  # "count" | "percent" | "currency" | "number"
     colour: str                # colour of the latest point/bar
     key: tuple[str, str] = ("Target", "Benchmark")  # the key's words, in the report's language
+    colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class Bars:
     title: str                       # "Strategic Objectives" or "Measures"
     categories: tuple[str, ...]      # "Jun 2025", "Sep 2025", ...
     series: tuple[Series, ...]       # in the key's order, best first
+    colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class RiskMatrix:
     impact: tuple[str, ...]         # scale words, lowest first: Low ... Very high
     likelihood: tuple[str, ...]     # Remote ... Highly probable
     cells: tuple[Cell, ...]         # every cell, impact-major
+    colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
 
 
 Chart = Wheel | Trend | Bars | RiskMatrix
@@ -157,6 +166,8 @@ def _plain(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, Any] = {"_type": type(obj).__name__}
         for f in fields(obj):
+            if f.name == "colours" and not getattr(obj, f.name):
+                continue  # our own colours: keys stay those of charts drawn before palettes
             out[f.name] = _plain(getattr(obj, f.name))
         return out
     if isinstance(obj, (list, tuple)):

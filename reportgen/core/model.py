@@ -155,6 +155,8 @@ class Report:
     achievements_intro: str = ""
     achievements: dict[str, list[str]] = field(default_factory=dict)
     brand_css: str = ""  # from reportgen.toml's [branding]; added after the stylesheet
+    # the charts' colours from [branding] palette (ink, muted), by name; empty: ours
+    chart_colours: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     quarters: list[QuarterStatus] = field(default_factory=list)  # this year so far, q1 first
     progress_scheme: ProgressScheme = DEFAULT_PROGRESS

@@ -46,6 +46,7 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 MAX_LOGO_BYTES = 2_000_000
 # The colour variables of styles/report.css that a council may set (--brand and so on).
 PALETTE = ("brand", "ink", "rule", "band", "muted", "link", "highlight")
+CHART_COLOURS = ("ink", "muted")  # the palette colours the charts are drawn in too
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 # A CSS url() that is relative: no scheme (data:, https:), not absolute, not a fragment.
 RELATIVE_URL = re.compile(r"""url\(\s*(['"]?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^'")]+)\1\s*\)""")
@@ -127,6 +128,8 @@ class Settings(BaseModel):
         """Apply the council name, rating scheme and branding to a loaded report, before it
         is rated (pipeline.load_report)."""
         report.brand_css = self.css()
+        report.chart_colours = {name: colour for name, colour in self.branding.palette.items()
+                                if name in CHART_COLOURS}
         if self.branding.council:
             report.council = self.branding.council
         if self.ratings:  # a name, or a table already checked by _known_scheme
