@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: report test golden clean
 
-# Install into a local virtual environment; redone when pyproject.toml changes.
+# Install into a local virtual environment; redone when pyproject.toml changes. setuptools
+# warns on every editable install of a package-dir mapping (templates/ and styles/ into the
+# wheel), so its UserWarnings are muted here; tests/test_packaging.py checks the real build.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# setuptools warns on every editable install of a package-dir mapping (templates/ and
-	# styles/ into the wheel); tests/test_packaging.py checks the real build prints none.
 	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
