@@ -7,35 +7,19 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import ARGS, AXE, CHROMIUM, skip_without_a_browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def _missing() -> list[str]:
-    missing = [] if CHROMIUM.exists() else [f"{CHROMIUM} (apt-get install chromium)"]
-    if not AXE.exists():
-        missing.append("node_modules/axe-core (npm ci)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (pip install -e '.[test]')")
-    return missing
-
-
-if _missing() and os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
-    pytest.skip(f"browser tests need {', '.join(_missing())}", allow_module_level=True)
+skip_without_a_browser()
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 

@@ -27,6 +27,15 @@ QUARTER = click.argument("quarter", required=False,
                          type=click.Path(file_okay=False, path_type=Path))
 
 
+# The documents' options, alike for build and plan.
+OUTPUT = click.option(
+    "--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write into.  [default: reportgen.toml's output, or output]")
+FORMAT = click.option("--format", "formats", default="pdf,html", show_default=True,
+                      help="Comma-separated: pdf, html.")
+DRAFT = click.option("--draft", is_flag=True,
+                     help="Mark every page DRAFT, with build time and commit.")
+STRICT = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 # The PDF step's limits and the chart drawing, alike for build, plan and publish.
 TIME_LIMIT = click.option(
     "--time-limit", type=click.FloatRange(min=0, min_open=True), default=300.0,
@@ -41,6 +50,16 @@ NO_CACHE = click.option(
 JOBS = click.option(
     "--jobs", "-j", type=click.IntRange(min=1),
     help="Processes drawing charts (default: one per core; 1: no pool).")
+
+
+def _formats(given: str) -> tuple[str, ...]:
+    """Return the --format list as given ("pdf,html"), or stop with the formats there are."""
+    from reportgen.pipeline import FORMATS
+
+    chosen = tuple(f.strip() for f in given.split(",") if f.strip())
+    if not chosen or set(chosen) - set(FORMATS):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    return chosen
 
 
 def _quarter(path: Path | None) -> Path:
@@ -183,12 +202,10 @@ def _stop_on_sigterm() -> None:
 
 @main.command()
 @QUARTER
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write into.  [default: reportgen.toml's output, or output]")
-@click.option("--format", "formats", default="pdf,html", show_default=True,
-              help="Comma-separated: pdf, html.")
-@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@OUTPUT
+@FORMAT
+@DRAFT
+@STRICT
 @click.option("--language", type=click.Choice(["en-GB", "cy"]), default=None,
               help="The report's language, instead of the plan's (cy: the Welsh edition).")
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
@@ -207,12 +224,9 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 
     chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()), jobs)
     from reportgen.pdf.sandbox import Limits
-    from reportgen.pipeline import FORMATS
     from reportgen.pipeline import build as run_build
 
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not chosen or set(chosen) - set(FORMATS):
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    chosen = _formats(formats)
     settings = _settings().overridden(output=output, templates=override, language=language)
     verbosity = _verbosity()
     if verbosity >= 2:
@@ -246,12 +260,10 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
 
 @main.command("plan")
 @click.argument("year_dir", required=False, type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write into.  [default: reportgen.toml's output, or output]")
-@click.option("--format", "formats", default="pdf,html", show_default=True,
-              help="Comma-separated: pdf, html.")
-@click.option("--draft", is_flag=True, help="Mark every page DRAFT, with build time and commit.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@OUTPUT
+@FORMAT
+@DRAFT
+@STRICT
 @click.option("--templates", "override", type=click.Path(file_okay=False, path_type=Path),
               help="A council directory with templates/ and styles/ that override ours.")
 @TIME_LIMIT
@@ -261,11 +273,9 @@ def plan(year_dir: Path | None, output: Path | None, formats: str, draft: bool, 
     """Build the Council Plan and its delivery plan from YEAR_DIR's plan.yaml and
     plan-text.yaml (default: reportgen.toml's quarter's year, else the bundled sample)."""
     from reportgen.pdf.sandbox import Limits
-    from reportgen.pipeline import FORMATS, build_plan, default_year
+    from reportgen.pipeline import build_plan, default_year
 
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not chosen or set(chosen) - set(FORMATS):
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    chosen = _formats(formats)
     settings = _settings().overridden(output=output, templates=override)
     if year_dir is None:
         year_dir = settings.quarter.parent if settings.quarter else default_year()

@@ -276,12 +276,17 @@ def _artifacts_by_text(page: pikepdf.Page, orphans: set[int]) -> bool:
 def _artifacts_by_parsing(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> None:
     """Re-mark the orphans' sequences by parsing the page's content: for content written
     other than WeasyPrint writes it."""
+    _remark(pdf, page, orphans, PAGINATION)
+
+
+def _remark(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int], kind: Dictionary) -> None:
+    """Turn the marked-content sequences `mcids` of the page into artifacts of `kind`."""
     ops = []
     for item in pikepdf.parse_content_stream(page):
         operands, op = list(item.operands), item.operator
         if (str(op) == "BDC" and isinstance(operands[1], Dictionary)
-                and int(operands[1].get("/MCID", -1)) in orphans):
-            operands = [Name.Artifact, PAGINATION]
+                and int(operands[1].get("/MCID", -1)) in mcids):
+            operands = [Name.Artifact, kind]
         ops.append(pikepdf.ContentStreamInstruction(operands, op))
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
 
@@ -497,14 +502,7 @@ def _retag(pdf: pikepdf.Pdf, slots: dict[int, int], nums: Any,
         dots = leaders.get(page.obj.objgen)
         if not dots:
             continue
-        ops = []
-        for item in pikepdf.parse_content_stream(page):
-            operands, op = list(item.operands), item.operator
-            if (str(op) == "BDC" and isinstance(operands[1], Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in dots):
-                operands = [Name.Artifact, LAYOUT]
-            ops.append(pikepdf.ContentStreamInstruction(operands, op))
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        _remark(pdf, page, dots, LAYOUT)
         mapping = nums[slots[int(page.obj.StructParents)]]
         for mcid in dots:
             mapping[mcid] = None
