@@ -166,6 +166,23 @@ def test_lean_paths_start_no_pool_nor_import_matplotlib_or_weasyprint(builds, tm
     assert result.stdout.strip() == "[]"
 
 
+def test_validate_imports_no_renderer_charts_nor_pdf_libraries():
+    # validate is start-up and a quick check: the HTML renderer (Jinja, Markdown, nh3), the
+    # chart store, Matplotlib, WeasyPrint, pikepdf and fontTools are no part of it.
+    heavy = ("jinja2", "markdown", "nh3", "matplotlib", "weasyprint", "pikepdf", "fontTools",
+             "PIL", "reportgen.render", "reportgen.charts")
+    code = ("import sys\n"
+            "from click.testing import CliRunner\n"
+            "from reportgen.commands.cli import main\n"
+            f"result = CliRunner().invoke(main, ['validate', {str(QUARTER)!r}])\n"
+            "assert result.exit_code == 0, result.output\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_cache_root_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_root() == tmp_path / "mine"

@@ -188,3 +188,16 @@ def test_percentage_over_100_is_a_warning(quarter) -> None:
 def test_empty_update_file_sections_are_fine(quarter) -> None:
     report = loaded(quarter({"a.yaml": "objectives:\nmeasures:\n"}))
     assert [o.progress.label for o in report.objectives] == ["Awaiting update"] * 2
+
+
+def test_common_punctuation_checked_without_the_font_is_in_the_font() -> None:
+    # glyphs.COMMON is taken as drawable without reading the font: it must be so.
+    from fontTools.ttLib import TTFont
+
+    from reportgen.data import glyphs
+
+    with TTFont(glyphs.FONT, lazy=True) as font:
+        cmap = font.getBestCmap()
+    assert glyphs.COMMON and all(ord(char) in cmap for char in glyphs.COMMON)
+    assert glyphs.printable("a \u2013 \u2018b\u2019 \u2026")[1] == []
+    assert glyphs.printable("ok \u2713")[1] == ["\u2713"]  # a tick is not in it
