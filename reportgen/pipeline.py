@@ -227,20 +227,25 @@ def _pdf(html: str, charts: dict[str, Chart], drawn: chartstore.ChartStore, sett
          alongside: Callable[[], str] | None = None) -> tuple[bytes, str | None]:
     """Return the PDF, laid out in the sandboxed child within the limits (adding its warnings
     and its steps' times), and what `alongside` returns, run in a thread meanwhile."""
+    from reportgen.charts.draw import pixel_size
     from reportgen.render.html import style_base, style_roots
 
-    # The child is handed every chart, so wait for the pool first.
-    drawn.finish()
+    # The child is handed the charts in hand, every PNG chart's size, and the others as they
+    # are drawn: it lays out the whole report while they are (pdf.write.chart_images).
+    sizes = ({drawn.name(c): pixel_size(c) for c in charts.values()} if drawn.fmt == "png"
+             else {})
+    if not sizes:  # SVG charts: their sizes are not known before they are drawn
+        drawn.finish()
+    ready, waiting = drawn.split()
     with ThreadPoolExecutor(1, thread_name_prefix="reportgen-html") as side:
-        # The HTML file is rendered while the child lays out the PDF, not after it: every
-        # chart is in memory now, so it only reads them.
+        # The HTML file is rendered while the child lays out the PDF, not after it.
         other = side.submit(alongside) if alongside is not None else None
         rendered = render_pdf(
             html,
             base=style_base(settings.templates, replace=settings.branding.replace_stylesheet),
             roots=style_roots(settings.templates) + settings.branding.roots(),
-            charts={drawn.name(c): drawn.file(drawn.name(c)) for c in charts.values()},
-            limits=limits, child=child)
+            charts=ready, later=sandbox.Later(waiting, drawn.file) if waiting else None,
+            sizes=sizes, limits=limits, child=child)
     warnings += [f"PDF: {w}" for w in rendered.warnings]
     timings.update(rendered.timings)
     return rendered.pdf, other.result() if other is not None else None

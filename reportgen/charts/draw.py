@@ -177,6 +177,22 @@ def draw(chart: Chart, fmt: str = "svg") -> bytes:
     return buf.getvalue()
 
 
+def pixel_size(chart: Chart) -> tuple[int, int]:
+    """Return the chart's PNG width and height in pixels, known before it is drawn: every
+    kind of chart has a fixed figure size. The PDF is laid out with it while the chart is
+    still being drawn (pdf.write)."""
+    if isinstance(chart, Wheel):
+        size = WHEEL_SIZE
+    elif isinstance(chart, Bars):
+        size = BARS_SIZE
+    elif isinstance(chart, RiskMatrix):
+        size = MATRIX_SIZE
+    else:
+        size = TREND_SIZE
+    width, height = (round(inches * PNG_DPI) for inches in size)
+    return width, height
+
+
 def _opaque_png(rgba: bytes, size_in: tuple[float, float]) -> io.BytesIO:
     """Return Matplotlib's raw RGBA pixels as an RGB PNG (the figure is opaque), with the
     resolution recorded and nothing else: no software name, no dates."""

@@ -85,6 +85,9 @@ class ChartStore:
         self._futures: dict[str, Future[bytes]] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._starter: threading.Thread | None = None
+        # Matplotlib's settings are global: one drawing at a time in this process (the PDF's
+        # chart feeder and the HTML file's renderer may both ask for charts at once).
+        self._drawing = threading.Lock()
         for chart in charts:
             key = chart_key(chart)
             if key in self._ready or key in self._todo:
@@ -136,11 +139,20 @@ class ChartStore:
             self._ready[key] = self._result(key)
         return self._ready[key]
 
+    def split(self) -> tuple[dict[str, bytes], list[str]]:
+        """Return the files in hand by name (cached, or drawn and collected), and the names
+        of the others, still being drawn."""
+        ready = dict(self._ready)  # a copy: another thread may be adding to it
+        ready_names = {f"{key}.{self.fmt}": data for key, data in ready.items()}
+        return ready_names, [f"{key}.{self.fmt}" for key in self._todo if key not in ready]
+
     def _result(self, key: str) -> bytes:
-        """Return the drawing of a chart that was not cached: the pool's, else our own."""
-        if self._starter is not None:
-            self._starter.join()
-        future = self._futures.pop(key, None)
+        """Return the drawing of a chart that was not cached: the pool's, else our own. Two
+        threads may wait for the same chart."""
+        starter = self._starter
+        if starter is not None:
+            starter.join()
+        future = self._futures.get(key)
         if future is not None:
             try:
                 return future.result()
@@ -149,7 +161,10 @@ class ChartStore:
                 if self._shared is not None:
                     self._shared.broken()
                 self.close()
-        return _draw_and_cache(self._todo[key], self.fmt, self._cache)
+        with self._drawing:
+            if key in self._ready:  # the other thread drew it meanwhile
+                return self._ready[key]
+            return _draw_and_cache(self._todo[key], self.fmt, self._cache)
 
     def data_uri(self, key: str) -> str:
         """Return the chart as a data: URI, for the self-contained HTML."""
@@ -172,9 +187,9 @@ class ChartStore:
 
     def close(self) -> None:
         """Stop the pool, dropping drawings nobody waited for."""
-        if self._starter is not None:
-            self._starter.join()
-            self._starter = None
+        starter, self._starter = self._starter, None
+        if starter is not None and starter is not threading.current_thread():
+            starter.join()
         if self._pool is not None and self._shared is not None:  # not ours to stop
             for future in self._futures.values():
                 future.cancel()

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +59,7 @@ class Kept:
     def __init__(self) -> None:
         self.child = _start()
         self._err = bytearray()
+        self.chart_error: BaseException | None = None  # the last job's, if a chart failed
         # Drain stderr all along, or a chatty job would fill the pipe and block the child.
         self._drain = threading.Thread(target=self._read_err, daemon=True,
                                        name="reportgen-pdf-stderr")
@@ -70,16 +71,22 @@ class Kept:
         for chunk in iter(lambda: os.read(fd, 65536), b""):
             self._err = (self._err + chunk)[-65536:]
 
-    def ask(self, job: bytes, seconds: float) -> tuple[bytes, bytes, int]:
-        """Send one job and return (answer, stderr so far, exit code or 0 if alive); raise
-        subprocess.TimeoutExpired when no answer comes within `seconds`."""
+    def ask(self, job: bytes, seconds: float,
+            later: Later | None = None) -> tuple[bytes, bytes, int]:
+        """Send one job (and the charts to come, as they are drawn) and return (answer,
+        stderr so far, exit code or 0 if alive); raise subprocess.TimeoutExpired when no
+        answer comes within `seconds`."""
         assert self.child.stdin is not None and self.child.stdout is not None
         try:
             self.child.stdin.write(job + b"\n")
             self.child.stdin.flush()
         except BrokenPipeError:  # it died: the answer is its exit code
             return b"", bytes(self._err), self.child.wait()
+        feeder = _Feeder(self.child.stdin, later, close=False)
+        # On a timeout the caller kills the child, which ends the feeder.
         out = _read_line(self.child.stdout.fileno(), time.monotonic() + seconds)
+        feeder.join()  # every chart line is sent before the next job's line can be
+        self.chart_error = feeder.error
         if not out.endswith(b"\n"):
             return out, bytes(self._err), self.child.wait()
         return out, bytes(self._err), 0
@@ -132,6 +139,60 @@ def _start() -> Child:
 
 
 @dataclass(frozen=True)
+class Later:
+    """Charts still being drawn when the PDF job is sent: their file names, and `get`, which
+    waits for a chart's bytes. The child lays out meanwhile and needs them only to write
+    the PDF (pdf.write)."""
+
+    names: list[str]
+    get: Callable[[str], bytes]
+
+
+class _Feeder:
+    """Writes a job's charts to the child's stdin as they are drawn, one line each, from a
+    thread (after the job, if `job` is given); closes stdin at the end if `close`. A
+    chart that could not be drawn is sent as an error, and its exception kept in `error`
+    for the build to raise: the drawing's error, not the PDF's."""
+
+    def __init__(self, stdin: Any, later: Later | None, *, job: bytes | None = None,
+                 close: bool = True) -> None:
+        self.error: BaseException | None = None
+        self._stdin, self._later, self._job, self._close = stdin, later, job, close
+        self._thread = threading.Thread(target=self._run, name="reportgen-pdf-feeder",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            if self._job is not None:
+                self._stdin.write(self._job + b"\n")
+                self._stdin.flush()
+            for name in self._later.names if self._later is not None else []:
+                self._stdin.write(json.dumps(self._line(name)).encode("ascii") + b"\n")
+                self._stdin.flush()
+        except OSError:  # the child died or was stopped: its exit says why
+            pass
+        finally:
+            if self._close:
+                try:
+                    self._stdin.close()
+                except OSError:
+                    pass
+
+    def _line(self, name: str) -> dict[str, str]:
+        assert self._later is not None
+        try:
+            data = self._later.get(name)
+        except BaseException as exc:  # noqa: BLE001 - kept, and raised by the build
+            self.error = self.error or exc
+            return {"chart": name, "error": f"{type(exc).__name__}: {exc}"}
+        return {"chart": name, "data": base64.b64encode(data).decode("ascii")}
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+@dataclass(frozen=True)
 class Rendered:
     """The PDF, WeasyPrint's warnings, and the seconds of each step in the child (write_pdf's
     layout_s, write_s, finish_s)."""
@@ -147,19 +208,27 @@ class Rendered:
 
 def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, bytes],
                limits: Limits = Limits(),  # noqa: B008 - frozen
-               child: Child | Kept | None = None) -> Rendered:
+               child: Child | Kept | None = None, later: Later | None = None,
+               sizes: dict[str, tuple[int, int]] | None = None) -> Rendered:
     """Return the PDF, WeasyPrint's warnings and the steps' times, made within the limits,
-    by `child` (from worker(), or a Kept one) or by a child started now."""
+    by `child` (from worker(), or a Kept one) or by a child started now. `charts`: the chart
+    files in hand; `later`: those still being drawn, sent as they come; `sizes`: every
+    PNG chart's size in pixels, so that layout need not wait for any (pdf.write)."""
     job = json.dumps({
         "html": html, "base": str(base), "roots": [str(r) for r in roots],
         "charts": {name: base64.b64encode(data).decode("ascii") for name, data in charts.items()},
+        "later": later.names if later is not None else [],
+        "sizes": sizes or {},
         "megabytes": limits.megabytes,
     }).encode("utf-8")
     if isinstance(child, Kept):
-        return _ask_kept(child, job, limits)
+        return _ask_kept(child, job, limits, later)
     child = child or _start()
+    # The feeder thread owns the child's stdin: the job, then each chart as it is drawn.
+    feeder = _Feeder(child.stdin, later, job=job)
+    child.stdin = None
     try:
-        out, err = child.communicate(job, timeout=limits.seconds)
+        out, err = child.communicate(timeout=limits.seconds)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
@@ -168,19 +237,24 @@ def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, by
         child.kill()
         child.wait()
         raise
+    feeder.join()
+    if feeder.error is not None:
+        raise feeder.error
     return _result(out, err, child.returncode, limits)
 
 
-def _ask_kept(kept: Kept, job: bytes, limits: Limits) -> Rendered:
+def _ask_kept(kept: Kept, job: bytes, limits: Limits, later: Later | None) -> Rendered:
     """Return the PDF of one job sent to a kept child; kill it if the job breaks a limit."""
     try:
-        out, err, code = kept.ask(job, limits.seconds)
+        out, err, code = kept.ask(job, limits.seconds, later)
     except subprocess.TimeoutExpired:
         kept.child.kill()
         raise _too_long(limits) from None
     except BaseException:
         kept.child.kill()
         raise
+    if kept.chart_error is not None:  # the child is fine: only this quarter failed
+        raise kept.chart_error
     return _result(out, err, code, limits)
 
 

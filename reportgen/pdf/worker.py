@@ -12,8 +12,9 @@ import os
 import resource
 import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 def _die_with_parent() -> None:
@@ -46,26 +47,81 @@ def main() -> int:
     weasyprint.HTML(string="<p>.</p>").render()
 
     # One job a line, one answer a line: `reportgen publish` sends every quarter to this
-    # one process, warm; a build sends one job and closes our stdin.
-    for line in sys.stdin.buffer:
+    # one process, warm; a build sends one job and closes our stdin. A job's charts still
+    # being drawn follow it, a line each, read by a thread while the job is laid out.
+    stdin = sys.stdin.buffer
+    while line := stdin.readline():
         if line.strip():
-            answers.write(json.dumps(_answer(json.loads(line))) + "\n")
+            job = json.loads(line)
+            coming = Coming(stdin, job.get("later", []))
+            answers.write(json.dumps(_answer(job, coming)) + "\n")
             answers.flush()
+            coming.join()  # the job's every chart line read: the next line is a job
     return 0
 
 
-def _answer(job: dict[str, Any]) -> dict[str, Any]:
+class Coming:
+    """The charts of a job that arrive after it, each a line {"chart": name, "data": base64}
+    (or "error"), read from `stream` by a thread; get() waits for one."""
+
+    def __init__(self, stream: IO[bytes], names: list[str]) -> None:
+        self._charts: dict[str, bytes | str] = {}
+        self._ended = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(stream, len(names)),
+                                        name="reportgen-charts-in", daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes], count: int) -> None:
+        try:
+            for _ in range(count):
+                line = stream.readline()
+                if not line:  # the build is gone
+                    break
+                message = json.loads(line)
+                value = (base64.b64decode(message["data"]) if "data" in message
+                         else str(message.get("error", "not drawn")))
+                with self._changed:
+                    self._charts[message["chart"]] = value
+                    self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._ended = True
+                self._changed.notify_all()
+
+    def get(self, name: str) -> bytes:
+        """Return the chart's bytes, waiting for them; raise ChartUnavailable if the build
+        could not draw it."""
+        from reportgen.pdf.write import ChartUnavailable
+
+        with self._changed:
+            self._changed.wait_for(lambda: name in self._charts or self._ended)
+            value = self._charts.get(name)
+        if not isinstance(value, bytes):
+            raise ChartUnavailable(f"chart {name} was not drawn: {value or 'not sent'}")
+        return value
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+def _answer(job: dict[str, Any], coming: Coming) -> dict[str, Any]:
     """Lay out one job within its memory limit; return the PDF or what went wrong."""
     limit = job["megabytes"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     charts = {name: base64.b64decode(data) for name, data in job["charts"].items()}
+
+    def chart(name: str) -> bytes:
+        return charts[name] if name in charts else coming.get(name)
+
     try:
         from reportgen.pdf.write import write_pdf
 
         timings: dict[str, float] = {}
+        sizes = {name: (int(w), int(h)) for name, (w, h) in job.get("sizes", {}).items()}
         pdf, warnings = write_pdf(job["html"], base=Path(job["base"]),
                                   roots=[Path(r) for r in job["roots"]],
-                                  charts=lambda name: charts[name], timings=timings)
+                                  charts=chart, sizes=sizes, timings=timings)
     except MemoryError:
         return {"kind": "memory"}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises RenderError
