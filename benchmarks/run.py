@@ -111,12 +111,13 @@ import reportgen.pipeline
 from reportgen.pipeline import build
 saved = Path(sys.argv[2])
 real = reportgen.pipeline.render_pdf  # the build hands the sandboxed child the HTML and charts
-def capture(html, *, base, roots, charts, **kwargs):
+def capture(html, *, base, roots, charts, later=None, **kwargs):
     (saved / "report.html").write_text(html, encoding="utf-8")
     (saved / "charts").mkdir(exist_ok=True)
-    for name, data in sorted(charts.items()):
+    files = {**charts, **({name: later.get(name) for name in later.names} if later else {})}
+    for name, data in sorted(files.items()):
         (saved / "charts" / name).write_bytes(data)
-    return real(html, base=base, roots=roots, charts=charts, **kwargs)
+    return real(html, base=base, roots=roots, charts=charts, later=later, **kwargs)
 reportgen.pipeline.render_pdf = capture
 if __name__ == "__main__":
     build(Path(sys.argv[1]), saved / "out", formats=("pdf",))

@@ -126,3 +126,23 @@ def test_a_chart_that_could_not_be_drawn_fails_once(files: dict[str, bytes]) -> 
     with pytest.raises(write.RenderError, match="was not drawn"):
         _render(files, _sizes(files), fetch)
     assert len(calls) == 1  # not laid out again: the chart is missing, not the layout wrong
+
+
+def test_a_chart_that_fails_to_draw_fails_the_build_with_its_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Drawn in this process (jobs=1) by the thread that sends charts to the PDF child.
+    from reportgen.charts import store
+    from reportgen.pipeline import build
+
+    real = store.draw
+    trend = next(c for c in _charts(SAMPLE) if type(c).__name__ == "Trend")
+
+    def broken(chart: Chart, fmt: str = "svg") -> bytes:
+        if chart == trend:
+            raise ValueError("a broken chart")
+        return real(chart, fmt)
+
+    monkeypatch.setattr(store, "draw", broken)
+    with pytest.raises(ValueError, match="a broken chart"):
+        build(SAMPLE, tmp_path / "out", cache=False, jobs=1)
+    assert not (tmp_path / "out").exists()  # nothing written
