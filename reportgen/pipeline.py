@@ -113,7 +113,10 @@ class Builder:
         from as many threads (publish); 0: one quarter, one single-use child (build)."""
         from reportgen.charts import store as chartstore
 
-        self.settings, self.formats, self.limits, self.jobs = settings, formats, limits, jobs
+        self.settings, self.formats, self.limits = settings, formats, limits
+        # a PDF child of one quarter gets a core of its own (chartstore.workers); publish
+        # keeps a pool for every core, as two children lay out quarters side by side
+        self.jobs = jobs if many else chartstore.workers(jobs, "pdf" in formats)
         self.cache = chartstore.cache_dir(chartstore.cache_root()) if cache else None
         self.pdf_worker: sandbox.Child | None = None
         self.kept: queue.Queue[sandbox.Kept] | None = None

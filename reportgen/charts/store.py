@@ -246,6 +246,15 @@ def data_uri(data: bytes, fmt: str = FORMAT) -> str:
     return f"data:{MIME[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def workers(jobs: int | None, pdf: bool) -> int:
+    """Return how many processes draw charts: `jobs` if given, else one a core, less one
+    for the PDF child when there is one. The child lays out while the charts are drawn and
+    needs them only when it writes the PDF, seconds later, so it gets a core of its own
+    rather than sharing every core with chart workers; on two cores the build's own
+    process draws them (no fork server, no workers), idle as it otherwise is."""
+    return jobs or max(1, _cores() - 1 if pdf else _cores())
+
+
 def prestart(cache: Path | None, jobs: int | None = None) -> None:
     """Start the fork server now if the cache has nothing for this style and these versions
     (a first build, --no-cache), so that Matplotlib is imported while the build imports

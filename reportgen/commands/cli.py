@@ -49,7 +49,8 @@ NO_CACHE = click.option(
     help="Draw every chart afresh; neither read nor write the chart cache.")
 JOBS = click.option(
     "--jobs", "-j", type=click.IntRange(min=1),
-    help="Processes drawing charts (default: one per core; 1: no pool).")
+    help="Processes drawing charts (default: one per core, less one for a build's PDF child; 1: "
+         "no pool, this process draws them).")
 
 
 def _formats(given: str) -> tuple[str, ...]:
@@ -218,15 +219,26 @@ def build(quarter: Path | None, output: Path | None, formats: str, draft: bool, 
           language: str | None, override: Path | None, time_limit: float, memory_limit: int,
           no_cache: bool, jobs: int | None) -> None:
     """Build QUARTER's report (default: the bundled sample) as PDF and HTML."""
-    from reportgen.charts import (
-        store as chartstore,  # first: with a cold cache, Matplotlib loads while we do
-    )
+    from reportgen.pdf import sandbox
 
-    chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()), jobs)
+    # The PDF child first (its WeasyPrint import is the longest thing before layout), then
+    # the chart workers' fork server (with a cold cache, Matplotlib loads while we import).
+    pdf = "pdf" in (f.strip() for f in formats.split(","))
+    with sandbox.prestarted(pdf):
+        from reportgen.charts import store as chartstore
+
+        chartstore.prestart(None if no_cache else chartstore.cache_dir(chartstore.cache_root()),
+                            chartstore.workers(jobs, pdf))
+        _build(quarter, output, _formats(formats), draft, strict, language, override,
+               time_limit, memory_limit, no_cache, jobs)
+
+
+def _build(quarter: Path | None, output: Path | None, chosen: tuple[str, ...], draft: bool,
+           strict: bool, language: str | None, override: Path | None, time_limit: float,
+           memory_limit: int, no_cache: bool, jobs: int | None) -> None:
     from reportgen.pdf.sandbox import Limits
     from reportgen.pipeline import build as run_build
 
-    chosen = _formats(formats)
     settings = _settings().overridden(output=output, templates=override, language=language)
     verbosity = _verbosity()
     if verbosity >= 2:

@@ -108,16 +108,16 @@ OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False
 def write_pdf(html: str, *, base: Path, roots: list[Path],
               charts: Callable[[str], bytes] | None = None,
               sizes: dict[str, tuple[int, int]] | None = None,
-              timings: dict[str, float] | None = None) -> tuple[bytes, list[str]]:
+              timings: dict[str, float] | None = None,
+              finishing: bool = True) -> tuple[bytes, list[str]]:
     """Return the PDF bytes (PDF/UA-1, tagged) and WeasyPrint's warnings. The title and
     language come from the HTML's <title> and lang attribute. `charts` returns a chart
     file's bytes by name, waiting for it if it is still being drawn; `sizes` gives PNG
     charts' sizes in pixels, so that WeasyPrint lays them out before they are drawn
     (see chart_images). If `timings` is given, the seconds of each step go into it:
     layout_s (WeasyPrint's parsing, styling and layout), write_s (its drawing and writing of
-    the PDF), finish_s (our PDF/UA finishing)."""
-    from reportgen.pdf.pdfua import finish
-
+    the PDF), finish_s (our PDF/UA finishing). `finishing=False`: without that finishing
+    (the PDF child leaves it to the build: sandbox._finished)."""
     _reproducible_fonttools()
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -143,12 +143,16 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
     finally:
         logger.removeHandler(collect)
     written = time.perf_counter()
-    finished = finish(pdf)
+    if finishing:
+        from reportgen.pdf.pdfua import finish
+
+        pdf = finish(pdf)
     if timings is not None:
         clock, laid_out = steps
-        timings.update(layout_s=laid_out - clock, write_s=written - laid_out,
-                       finish_s=time.perf_counter() - written)
-    return finished, collect.messages
+        timings.update(layout_s=laid_out - clock, write_s=written - laid_out)
+        if finishing:
+            timings["finish_s"] = time.perf_counter() - written
+    return pdf, collect.messages
 
 
 def _weasyprint(html: str, base: Path, roots: list[Path], charts: Callable[[str], bytes] | None,
