@@ -96,3 +96,30 @@ def test_killing_a_build_leaves_no_process(how: str, tmp_path: Path) -> None:
     assert build.returncode != 0
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_build_that_fails_before_its_pdf_leaves_no_pdf_child(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reportgen build` starts its PDF child before anything else (sandbox.prestarted);
+    a build that fails before the child gets a job stops it."""
+    from click.testing import CliRunner
+
+    from reportgen.commands.cli import main
+    from reportgen.pdf import sandbox
+
+    started: list[subprocess.Popen[bytes]] = []
+    real = sandbox._start
+
+    def recorded() -> subprocess.Popen[bytes]:
+        started.append(real())
+        return started[-1]
+
+    monkeypatch.setattr(sandbox, "_start", recorded)
+    (tmp_path / "q1").mkdir()  # not a quarter: no report.yaml
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "q1"), "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert len(started) == 1  # started first, taken by nobody
+    assert started[0].poll() is not None  # and stopped
+    assert sandbox._early is None
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "q1"), "--format", "html"])
+    assert len(started) == 1  # no PDF, no child
