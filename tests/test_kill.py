@@ -123,3 +123,16 @@ def test_a_build_that_fails_before_its_pdf_leaves_no_pdf_child(
     assert sandbox._early is None
     result = CliRunner().invoke(main, ["build", str(tmp_path / "q1"), "--format", "html"])
     assert len(started) == 1  # no PDF, no child
+
+
+@pytest.mark.parametrize(("argv", "pdf"), [
+    (["build"], True), (["-v", "build", "data/q1", "-o", "out"], True),
+    (["build", "--format=pdf,html"], True), (["build", "--format", "pdf"], True),
+    (["build", "--format", "html"], False), (["build", "--format=html"], False),
+    (["build", "--help"], False), (["validate", "build"], False), (["-o", "x"], False), ([], False),
+])
+def test_the_pdf_child_is_started_before_click_only_for_a_pdf_build(argv: list[str],
+                                                                    pdf: bool) -> None:
+    from reportgen.commands.cli import _pdf_build
+
+    assert _pdf_build(argv) is pdf

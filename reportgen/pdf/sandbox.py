@@ -57,6 +57,13 @@ def worker(wanted: bool = True) -> Iterator[Child | None]:
 _early: Child | None = None  # started by prestarted(), for the next worker() to take
 
 
+def prestart() -> None:
+    """Start the PDF child now, for the next worker() to take (see prestarted)."""
+    global _early
+    if _early is None:
+        _early = _start()
+
+
 @contextmanager
 def prestarted(wanted: bool = True) -> Iterator[None]:
     """Start the PDF child now, for the build's worker() to take: `reportgen build` calls
@@ -64,8 +71,8 @@ def prestarted(wanted: bool = True) -> Iterator[None]:
     the longest thing before layout can start, begins ~0.2 s sooner. Killed on the way out
     if nothing took it (the build failed first)."""
     global _early
-    if wanted and _early is None:
-        _early = _start()
+    if wanted:
+        prestart()
     try:
         yield
     finally:
