@@ -9,10 +9,66 @@ gives another, the published rating is used and reportgen says so (docs/data-for
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
+
 from reportgen.core.errors import Problem, did_you_mean
 from reportgen.core.model import Measure, QuarterStatus, Report, earlier_year
 from reportgen.core.numbers import Quantity
-from reportgen.core.ratings import NOT_RATED, Rating, Scheme
+from reportgen.core.ratings import NOT_RATED, Progress, ProgressScheme, Rating, Scheme
+
+# How roll_up combines ratings (docs/data-format.md, "Rolling ratings up").
+ROLL_UPS = ("worst", "majority", "average")
+
+
+@overload
+def roll_up(levels: Iterable[Rating | None], rule: str, scheme: Scheme) -> Rating | None: ...
+@overload
+def roll_up(levels: Iterable[Progress | None], rule: str,
+            scheme: ProgressScheme) -> Progress | None: ...
+
+
+def roll_up(levels: Iterable[Rating | Progress | None], rule: str,
+            scheme: Scheme | ProgressScheme) -> Rating | Progress | None:
+    """Combine ratings of one scheme into one by `rule` (a word of ROLL_UPS):
+    - worst: the worst rating present;
+    - majority: the most common; a tie goes to the worse;
+    - average: the mean of the ratings' places in the scheme's order (0 the best), rounded
+      to the nearest place, a half rounding to the worse.
+    `scheme` gives the order, best first: a measure Scheme's bands, or a ProgressScheme's
+    levels that a service can enter, and the result is one of them. Anything else (None,
+    "Awaiting update", a word not of the scheme) is left out, so unrated items never pull a
+    roll-up either way. Return None when nothing is left; ValueError for an unknown rule."""
+    if rule not in ROLL_UPS:
+        raise ValueError(f"'{rule}' is not a roll-up rule"
+                         f"{did_you_mean(rule, ROLL_UPS, 'use one of')}")
+    order: tuple[Rating | Progress, ...] = (
+        scheme.bands if isinstance(scheme, Scheme) else scheme.ranked)
+    labels = [level.label for level in order]
+    ranks = [labels.index(level.label) for level in levels
+             if level is not None and level.label in labels]
+    return order[_ROLL_UP[rule](ranks)] if ranks else None
+
+
+def _worst(ranks: list[int]) -> int:
+    return max(ranks)
+
+
+def _majority(ranks: list[int]) -> int:
+    counts = Counter(ranks)
+    # the most common; among equally common, the worse (the larger place)
+    return max(counts, key=lambda rank: (counts[rank], rank))
+
+
+def _average(ranks: list[int]) -> int:
+    # Decimal so that 1.5 is exactly a half: it rounds away from 0, i.e. to the worse place
+    mean = Decimal(sum(ranks)) / len(ranks)
+    return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_ROLL_UP = {"worst": _worst, "majority": _majority, "average": _average}
 
 
 def rate(report: Report) -> list[Problem]:
