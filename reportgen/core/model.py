@@ -11,7 +11,14 @@ from reportgen.core.errors import Problem
 from reportgen.core.items import Items
 from reportgen.core.numbers import Quantity
 from reportgen.core.profile import Profile
-from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, ProgressScheme, Rating, Scheme
+from reportgen.core.ratings import (
+    DEFAULT_PROGRESS,
+    FromMeasures,
+    Progress,
+    ProgressScheme,
+    Rating,
+    Scheme,
+)
 from reportgen.core.words import Words
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -93,6 +100,18 @@ class Objective:
     previous: Progress | None = None  # the progress in the previous quarter, if entered
     kind: str = "objective"  # or "deliverable": one of an outcome's deliverables
     completion_text: str = ""  # a deliverable's expected completion as typed: "Ongoing"
+    entered: Progress | None = None  # the progress word the update gives, if any
+    progress_reason: str | None = None  # why it differs from the computed progress
+    progress_where: tuple[str, int, int] | None = None  # file, line, column of `progress:`
+    # computed from its measures (plan.yaml's progress_from_measures), by compute.rate
+    computed: Progress | None = None
+    rated_measures: tuple[str, ...] = ()  # the measure ratings it was computed from
+
+    @property
+    def overridden(self) -> bool:
+        """Tell whether the entered progress differs from the one computed from measures."""
+        return (self.computed is not None and self.entered is not None
+                and self.entered.label != self.computed.label)
 
     @property
     def completion_label(self) -> str:
@@ -167,6 +186,7 @@ class Report:
     items: Items = field(default_factory=Items)  # milestones, projects, risks (report 004)
     layout: str = "objectives"  # objectives (report 001) | themes (report 004)
     measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
+    progress_from: FromMeasures | None = None  # objective progress computed from measures
 
     @property
     def objectives(self) -> list[Objective]:

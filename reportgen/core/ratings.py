@@ -46,6 +46,8 @@ COMPARE = {"same-quarter-last-year": "the same quarter last year",
            "previous-quarter": "the previous quarter"}
 # Published words that say "not rated this period" (reports 002 and 004), in any scheme.
 NOT_RATED = ("Baseline", "No quarterly target")
+# How many ratings roll up into one (compute.rate.roll_up; docs/data-format.md)
+ROLL_UPS = ("worst", "majority", "average")
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,25 @@ class ProgressScheme:
     def get(self, label: str) -> Progress | None:
         """Return the level with this word, or None."""
         return next((p for p in self.levels if p.label == label), None)
+
+
+@dataclass(frozen=True)
+class FromMeasures:
+    """Objective progress computed from the objective's measures (plan.yaml's
+    `progress_from_measures:`): each rated measure's band becomes a progress word by
+    `mapping` (a band missing from it keeps its own word), then the words roll up by
+    `rule`, a word of ROLL_UPS."""
+
+    rule: str
+    mapping: tuple[tuple[str, str], ...] = ()
+    # where the setting and each mapped band are (file, line, column), for problems found
+    # once the settings have chosen the measure scheme
+    where: tuple[str, int, int] = ("", 0, 0)
+    mapping_where: tuple[tuple[str, tuple[str, int, int]], ...] = ()
+
+    def word(self, band: str) -> str:
+        """Return the progress word a measure band stands for."""
+        return dict(self.mapping).get(band, band)
 
 
 AWAITING = "Awaiting update"

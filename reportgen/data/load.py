@@ -139,7 +139,8 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
                   quarters=quarters, progress_scheme=levels, profile=profile, words=words,
                   before=before, items=items, layout=spec.layout,
-                  measures_met=_measures_met(plan_doc, spec, scheme, problems))
+                  measures_met=_measures_met(plan_doc, spec, scheme, problems),
+                  progress_from=_from_measures(plan_doc, spec, levels, problems))
 
 
 def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
@@ -154,6 +155,27 @@ def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
             problems.append(doc.problem(("measures_met", i), f"'{word}' is not a band of "
                                         f"{scheme.name}{did_you_mean(word, labels)}"))
     return tuple(spec.measures_met) or tuple(labels[:len(labels) // 2])
+
+
+def _from_measures(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+                   problems: list[Problem]) -> ratings.FromMeasures | None:
+    """Return how objective progress is computed from measures, if the plan says so. The
+    progress words are checked here; the bands once the settings have chosen the measure
+    scheme (compute.rate)."""
+    given = spec.progress_from_measures
+    if given is None:
+        return None
+    words = [p.label for p in levels.ranked]
+    for band, word in given.map.items():
+        if word not in words:
+            problems.append(doc.problem(
+                ("progress_from_measures", "map", band), f"'{word}' is not a progress word "
+                f"of the plan{did_you_mean(word, words, 'use one of')}"))
+    return ratings.FromMeasures(
+        given.rule, tuple(given.map.items()),
+        (doc.name, *doc.where(("progress_from_measures",), at_key=True)),
+        tuple((band, (doc.name, *doc.where(("progress_from_measures", "map", band),
+                                           at_key=True))) for band in given.map))
 
 
 def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
@@ -254,11 +276,17 @@ def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, O
     for ident, entry in entries.items():
         if objective := _claim(doc, section, ident, objectives, problems, unknown, set_aside):
             if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
-                objective.progress = level
+                objective.progress = objective.entered = level
+                objective.progress_where = (doc.name, *doc.where((section, ident, "progress")))
             elif entry.progress:
                 problems.append(doc.problem(
                     (section, ident, "progress"), f"'{entry.progress}' is not one of: "
                     f"{', '.join(words[:-1])} or {words[-1]}"))
+            objective.progress_reason = entry.progress_reason
+            if entry.progress_reason is not None and entry.progress is None:
+                problems.append(doc.problem((section, ident, "progress_reason"), (
+                    "progress_reason explains an entered progress that differs from the one "
+                    "computed from the measures: give progress: too, or delete it")))
             objective.comment = entry.comment or ""
 
 

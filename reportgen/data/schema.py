@@ -334,6 +334,18 @@ class ProgressLevelSpec(Shape):
                                             "default the last word is).")
 
 
+class FromMeasuresSpec(Shape):
+    """Objective progress computed from the objective's rated measures."""
+
+    rule: Literal["worst", "majority", "average"] = Field(
+        description="How the measures' ratings combine: worst (the worst), majority (the "
+                    "most common; a tie goes to the worse) or average (the mean place, a "
+                    "half rounding to the worse).")
+    map: dict[str, Text] = Field(
+        default_factory=dict, description="Measure band -> progress word, e.g. Green: Good; "
+                                          "a band left out keeps its own word.")
+
+
 class ProgressSchemeSpec(Shape):
     """An objective progress scheme: the words services enter, best first."""
 
@@ -427,6 +439,10 @@ class PlanFile(Shape):
         "complete-good-review-action",
         description="Objective progress words: complete-good-review-action, "
                     "strong-good-review-action, or a scheme of your own.")
+    progress_from_measures: FromMeasuresSpec | None = Field(
+        None, description="Compute each objective's progress from its rated measures "
+                          "(docs/data-format.md); an entered progress word wins, with a "
+                          "warning where it differs.")
     report: ProfileSpec | None = Field(None, description="The report's sections, columns and "
                                                          "words (docs/profile.md).")
 
@@ -490,6 +506,9 @@ class ObjectiveUpdate(Shape):
         {"type": "null"}]})] = Field(
         None, description="Complete, Good, Review or Action (or the plan's own progress "
                           "words); leave out until known.")
+    progress_reason: Text | None = Field(
+        None, description="Why the progress differs from the one computed from the "
+                          "objective's measures (progress_from_measures).")
     comment: str | None = Field(
         None, description="What happened this quarter and what is being done (Markdown).")
 
@@ -675,7 +694,9 @@ def _problem(doc: Document, shape: type[Shape], error: Any) -> Problem:
         return doc.problem(loc[:-1], f"missing required field '{loc[-1]}'")
     if kind == "literal_error":
         allowed = error["ctx"]["expected"].replace("'", "")
-        return doc.problem(loc, f"'{given}' is not one of: {allowed}")
+        words = re.split(r", | or ", allowed)
+        return doc.problem(loc, f"'{given}' is not one of: {allowed}"
+                                f"{did_you_mean(str(given), words)}")
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
         want = {"string_type": "text", "list_type": "a list (lines starting with '- ')"}.get(
             kind, "a mapping (lines of 'key: value')")
