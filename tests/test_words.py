@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from html import unescape
 
 import pytest
 from babel.messages.pofile import read_po
@@ -107,3 +108,63 @@ def test_a_councils_own_words_win_and_are_escaped() -> None:
     html = page(report, report_charts(report), lambda c: "chart.png", Settings())
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Index" in html
     assert "<script>alert(1)" not in html
+
+
+# Schemes whose key is written from the rule: thresholds with direction of travel, and a
+# relative scheme with thresholds on both sides of the target and at it.
+RULE_SCHEMES = {
+    "thresholds": """\
+ratings:
+  name: Performance against target
+  rule: thresholds
+  travel:
+    compare: previous-quarter
+    improved: {Red: Amber}
+    not_improved: {Green: Amber}
+  bands:
+    - {label: Green, when: target, colour: "#00703c", icon: tick}
+    - {label: Amber, when: floor, colour: "#d66400", icon: triangle}
+    - {label: Red, colour: "#b81800", icon: flag}
+""",
+    "relative": """\
+ratings:
+  name: Performance against target
+  travel: {improved: {Red: Amber}}
+  bands:
+    - {label: Blue, when: "> 5", when_high_target: ">= 0", colour: "#1d70b8", icon: star}
+    - {label: Green, when: ">= 0", colour: "#00703c", icon: tick}
+    - {label: Amber, when: ">= -8", colour: "#d66400", icon: triangle}
+    - {label: Red, colour: "#b81800", icon: flag}
+""",
+}
+
+
+@pytest.mark.parametrize("rule", RULE_SCHEMES)
+def test_a_welsh_key_written_from_the_rule_has_no_english_phrase_left(tmp_path, rule) -> None:
+    from conftest import ONE_OBJECTIVE_PLAN, write_quarter
+
+    plan = ONE_OBJECTIVE_PLAN.replace("outcomes:\n", RULE_SCHEMES[rule] + "outcomes:\n")
+    path = write_quarter(tmp_path, {"a.yaml": "measures:\n  foster-carers:\n    value: 92\n"
+                                              "    target: 100\n    floor: 90\n"}, plan=plan)
+    report = load_report(path, Settings(language="cy"))
+    english = load_report(path)
+    key = [b.description for b in english.scheme.bands] + english.scheme.notes
+    blank = blank_council_text(report)
+    html = page(blank, report_charts(blank), lambda c: "chart.png", Settings())
+    key_html = html[html.index('id="key"'):]
+    key_html = key_html[:key_html.index("</section>")]
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", key_html)))
+    for sentence in key:  # the English key as a whole, and each of its fixed fragments
+        assert sentence not in text
+    welsh = str({WELSH.get(m[0] if isinstance(m, tuple) else m).string for m in messages()})
+    left = [fragment for fragment in english_fragments()
+            if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text) and fragment not in welsh]
+    assert left == []
+    if rule == "thresholds":
+        assert "Ar ei darged neu'n well" in text and "Yn waeth na'i isafswm" in text
+        assert ("Rhoddir Ambr yn lle Coch pan fo perfformiad wedi gwella o'i gymharu â'r "
+                "chwarter blaenorol.") in text
+    else:
+        assert "Mwy na 5% yn well na'r targed (ar y targed os yw'r targed yn fwy na 95%)" in text
+        assert "O 8% yn waeth hyd at 0% yn well" not in text  # on target is worded as such
+        assert "Ar y targed neu hyd at 5% yn well na'r targed" in text

@@ -17,7 +17,8 @@ import functools
 import gettext as gettext_module
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -44,6 +45,23 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
     write_mo(compiled, parsed)  # fuzzy entries are left out, as msgfmt does
     compiled.seek(0)
     return gettext_module.GNUTranslations(compiled)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A fixed phrase made by code (the key's words for a rule) as a message id and the
+    values of its placeholders, so each language translates the whole sentence rather than
+    English pieces. `labels` names the values that are rating words, translated too."""
+
+    message: str
+    values: tuple[tuple[str, str], ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @property
+    def english(self) -> str:
+        """Return the phrase in English (the message ids' language)."""
+        return self.message % dict(self.values) if PLACEHOLDER.search(self.message) \
+            else self.message
 
 
 class Words:
@@ -77,6 +95,16 @@ class Words:
         """Return the words for a message with its placeholders filled."""
         text = self.gettext(message)
         return text % values if PLACEHOLDER.search(message) else text
+
+    def phrase(self, phrase: Phrase) -> str:
+        """Return a phrase made by code in the report's language."""
+        values = {name: self.label(value) if name in phrase.labels else value
+                  for name, value in phrase.values}
+        return self.format(phrase.message, **values)
+
+    def phrases(self, phrases: Iterable[Phrase]) -> str:
+        """Return phrases that make one text (a band's key words), joined by spaces."""
+        return " ".join(self.phrase(p) for p in phrases)
 
     def month(self, number: int) -> str:
         """Return a month's short name: 1 -> "Jan"."""

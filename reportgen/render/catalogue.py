@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -62,7 +62,21 @@ def tabled() -> Iterator[tuple[str | tuple[str, ...], str]]:
         yield built.name, "reportgen/core/ratings.py"
         for band in built.bands:
             yield band.label, "reportgen/core/ratings.py"
-            yield band.description, "reportgen/core/ratings.py"
+            yield band.description, "reportgen/core/ratings.py"  # as a council may type it
+    yield from _key_phrases()
+
+
+def _key_phrases() -> Iterator[tuple[str, str]]:
+    """Yield the key's sentences that the rules are worded in (core.ratings), whichever
+    thresholds and adjustments a council's scheme has."""
+    tables: list[Iterable[str]] = [
+        ratings.BETWEEN.values(), ratings.ABOVE.values(), ratings.BELOW.values(),
+        ratings.HIGH_TARGET_WORDS.values(), ratings.REFERENCE_WORDS.values(),
+        ratings.WORSE_THAN.values(), ["Any value"],
+        *ratings.TRAVEL_WORDS.values()]
+    for table in tables:
+        for message in table:
+            yield message, "reportgen/core/ratings.py"
 
 
 def messages() -> dict[Message, list[str]]:
