@@ -166,5 +166,30 @@ def test_a_welsh_key_written_from_the_rule_has_no_english_phrase_left(tmp_path, 
                 "chwarter blaenorol.") in text
     else:
         assert "Mwy na 5% yn well na'r targed (ar y targed os yw'r targed yn fwy na 95%)" in text
-        assert "O 8% yn waeth hyd at 0% yn well" not in text  # on target is worded as such
+        assert "Hyd at 8% yn waeth na'r targed" in text  # on target is Green's, worded so
         assert "Ar y targed neu hyd at 5% yn well na'r targed" in text
+
+
+@pytest.mark.parametrize(("last", "conjunction"), [
+    ("1 angen gweithredu arno", "ac"), ("8 yn dangos", "ac"), ("11 mesur", "ac"),
+    ("16 mesur", "ac"), ("80 mesur", "ac"), ("1.5%", "ac"), ("Ambr", "ac"),
+    ("2 fesur", "a"), ("10 mesur", "a"), ("100 mesur", "a"), ("1,000 mesur", "a"),
+    ("mae 2 sgôr wedi gwaethygu", "a"), ("hefyd", "a"),
+])
+def test_welsh_and_is_ac_before_a_vowel(last: str, conjunction: str) -> None:
+    words = Words("cy")
+    assert words.format("%(items)s and %(last)s", items="x, y", last=last) == \
+        f"x, y {conjunction} {last}"
+    assert Words().format("%(items)s and %(last)s", items="x", last=last) == f"x and {last}"
+
+
+def test_welsh_than_is_nag_before_a_vowel() -> None:
+    words = Words("cy")
+    phrase = "More than %(n)s%% worse than target"
+    assert words.format(phrase, n="8") == "Mwy nag 8% yn waeth na'r targed"
+    assert words.format(phrase, n="10") == "Mwy na 10% yn waeth na'r targed"
+
+
+def test_the_welsh_sample_says_ac_1(welsh_text: str) -> None:
+    # "19 show good progress, 4 require review and 1 requires action"
+    assert "4 angen eu hadolygu ac 1 angen gweithredu arno" in welsh_text

@@ -448,10 +448,16 @@ def _n(t: Decimal) -> tuple[tuple[str, str], ...]:
 # own condition (d above a lower limit) and the next better band's (d below an upper one).
 BETWEEN = {
     ("worse", "worse"): "Between %(low)s%% worse and %(high)s%% worse than target",
-    ("worse", "on"): "Between %(low)s%% worse than target and on target",
     ("worse", "better"): "Between %(low)s%% worse and %(high)s%% better than target",
-    ("on", "better"): "Between on target and %(high)s%% better than target",
     ("better", "better"): "Between %(low)s%% better and %(high)s%% better than target",
+}
+# A limit at the target itself: whether the band includes "on target" depends on the op
+# (the band's own >= includes it; the better band's >= leaves it to that band).
+BETWEEN_ON = {
+    ("worse", ">="): "Up to %(low)s%% worse than target",
+    ("worse", ">"): "On target or up to %(low)s%% worse than target",
+    ("better", ">="): "On target or up to %(high)s%% better than target",
+    ("better", ">"): "Up to %(high)s%% better than target",
 }
 # d above a limit: > (more than) and >= (at the limit or more)
 ABOVE = {
@@ -481,11 +487,14 @@ HIGH_TARGET_WORDS = {
 def _range_words(lower: Condition | None, upper: Condition | None) -> Phrase:
     """Say in words which d a band takes, given its own and the next better band's conditions."""
     if lower and upper:
-        message = BETWEEN.get((_side(lower.threshold), _side(upper.threshold)))
-        if message is not None:
-            return Phrase(message, (("low", f"{abs(lower.threshold):g}"),
-                                    ("high", f"{abs(upper.threshold):g}")))
-        return Phrase("Any value")  # bands out of order leave this one nothing
+        sides = (_side(lower.threshold), _side(upper.threshold))
+        message = (BETWEEN_ON.get((sides[0], upper.op)) if sides[1] == "on" else
+                   BETWEEN_ON.get((sides[1], lower.op)) if sides[0] == "on" else
+                   BETWEEN.get(sides))
+        if message is None:  # a limit above the better band's: no value reaches the band
+            return Phrase("Any value")
+        values = (("low", f"{abs(lower.threshold):g}"), ("high", f"{abs(upper.threshold):g}"))
+        return Phrase(message, tuple(v for v in values if f"%({v[0]})s" in message))
     if lower:
         return Phrase(ABOVE[(lower.op, _side(lower.threshold))], _n(lower.threshold))
     if upper:

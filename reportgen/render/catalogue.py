@@ -70,7 +70,8 @@ def _key_phrases() -> Iterator[tuple[str, str]]:
     """Yield the key's sentences that the rules are worded in (core.ratings), whichever
     thresholds and adjustments a council's scheme has."""
     tables: list[Iterable[str]] = [
-        ratings.BETWEEN.values(), ratings.ABOVE.values(), ratings.BELOW.values(),
+        ratings.BETWEEN.values(), ratings.BETWEEN_ON.values(), ratings.ABOVE.values(),
+        ratings.BELOW.values(),
         ratings.HIGH_TARGET_WORDS.values(), ratings.REFERENCE_WORDS.values(),
         ratings.WORSE_THAN.values(), ["Any value"],
         *ratings.TRAVEL_WORDS.values()]
