@@ -6,26 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus import BASE
 from openpyxl import load_workbook
 
 from reportgen.commands.cli import main
 from reportgen.compute.tables import objective_table, to_csv, to_xlsx
 from reportgen.pipeline import load_report
-
-
-@pytest.fixture
-def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The corpus's small valid year, as the working directory."""
-    copy = tmp_path / "2025-26"
-    shutil.copytree(BASE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
