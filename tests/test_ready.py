@@ -46,6 +46,19 @@ def test_strict_fails_on_a_new_quarter_with_every_reason(year: Path) -> None:
     assert run("build", "q2", "--format", "html", "-o", "out").exit_code == 0
 
 
+def test_validate_strict_fails_where_build_strict_would(year: Path) -> None:
+    """A reviewer running `validate --strict` learns every reason build --strict would give."""
+    assert run("new-quarter", "q1", "q2").exit_code == 0
+    built = run("build", "q2", "--strict", "--format", "html", "-o", "out")
+    checked = run("validate", "--strict", "q2")
+    assert checked.exit_code == built.exit_code == 1
+    errors = [line for line in checked.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 8
+    assert errors == [line for line in built.output.splitlines() if line.startswith("error: ")]
+    # without --strict an unfinished quarter is valid: services are still filling it in
+    assert run("validate", "q2").exit_code == 0
+
+
 def test_strict_fails_on_review_or_action_without_a_comment(year: Path) -> None:
     update = year / "q1" / "update.yaml"
     update.write_text(update.read_text().replace("    comment: Some delays.\n", ""))
