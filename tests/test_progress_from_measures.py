@@ -217,3 +217,31 @@ def test_a_better_measure_rating_never_makes_progress_worse(places: list[int], r
     better = [*places[:i], max(places[i] - 1, 0), *places[i + 1:]]
     assert computed([BGAR.bands[p] for p in better], rule) <= computed(
         [BGAR.bands[p] for p in places], rule)
+
+
+def test_strict_fails_on_an_unexplained_entered_progress_and_passes_with_a_reason(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.commands.cli import main
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.output
+
+    plain = "\n".join(f"  m{n}:\n    value: {VALUES[b]}\n    target: 100" for n, b in
+                      enumerate(["Blue", "Red"]))
+    objectives = ("objectives:\n  SO-01:\n    progress: Good\n{reason}    comment: Going well.\n"
+                  "  SO-02:\n    progress: Good\n    comment: Fine.\nmeasures:\n" + plain + "\n")
+    bare = write_quarter(tmp_path / "bare", {"a.yaml": objectives.format(reason="")},
+                         plan=plan(measures=2))
+    code, out = run("validate", "--strict", str(bare))
+    assert code == 1 and "entered progress Good differs from Review" in out
+    why = write_quarter(tmp_path / "why", {"a.yaml": objectives.format(
+        reason="    progress_reason: The Red measure lags a quarter\n")}, plan=plan(measures=2))
+    code, out = run("validate", "--strict", str(why))
+    assert code == 0, out
+    assert "note:" in out and "reason: The Red measure lags a quarter" in out
+    code, out = run("build", "--strict", "--format", "html", "--no-cache", "-j", "1",
+                    "-o", str(tmp_path / "out"), str(why))
+    assert code == 0, out
