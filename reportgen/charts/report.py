@@ -54,8 +54,7 @@ def risk_matrix(report: Report, kind: str) -> RiskMatrix:
     """Return the grid of open risks of one kind (threat or opportunity) by their place."""
     scale = report.items.scale
     assert scale is not None  # noqa: S101 - data.items always sets one
-    impact, likelihood = ((scale.impact, scale.likelihood) if kind == "threat" else
-                          (scale.opportunity_impact, scale.opportunity_likelihood))
+    impact, likelihood = scale.axes(kind)
     placed: dict[tuple[int, int], list[str]] = {}
     for r in report.items.risks:
         if r.kind == kind and r.impact and r.likelihood and not r.closed:

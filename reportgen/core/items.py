@@ -104,6 +104,17 @@ class RiskScale:
     opportunity_likelihood: tuple[str, ...]
     levels: tuple[tuple[int, str, str], ...]  # (lowest score, word, colour), highest first
 
+    @property
+    def highest(self) -> int:
+        """Return the highest score the grid has: 16 on a 4x4 scale."""
+        return len(self.impact) * len(self.likelihood)
+
+    def axes(self, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the impact and likelihood words of a threat or an opportunity."""
+        if kind == "opportunity":
+            return self.opportunity_impact, self.opportunity_likelihood
+        return self.impact, self.likelihood
+
     def level(self, score: int) -> tuple[str, str]:
         """Return the score's level word and colour: (Significant, #d4351c)."""
         for lowest, word, colour in self.levels:
@@ -206,3 +217,4 @@ DERBY_SCALE = RiskScale(
     opportunity_likelihood=("Rare", "Unlikely", "Probable", "Highly probable"),
     levels=((12, "Significant", RED), (6, "Medium", AMBER), (1, "Low", GREEN)),
 )
+BUILT_IN_SCALES = {"4x4": DERBY_SCALE}  # plan.yaml's risk_scale: by name
