@@ -176,7 +176,8 @@ class Items:
     risks: list[Risk] = field(default_factory=list)
     schemes: dict[str, StatusScheme] = field(default_factory=dict)  # milestones, projects
     scale: RiskScale | None = None
-    before_label: str = ""  # the previous quarter, as printed: "Quarter 4 2022-23"
+    before_label: str = ""  # the previous quarter, in data: "Quarter 4 2022-23"
+    before: tuple[str, int] | None = None  # its plan year and quarter, for the report's words
     cross_tables: tuple[str, ...] = ("theme",)  # groupings of the cross-tables: theme, owner
 
     def __bool__(self) -> bool:

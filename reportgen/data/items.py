@@ -197,6 +197,7 @@ def fill_previous(quarter_dir: Path, year: str, quarter: int, items: Items,
     if updates is None:
         return
     items.before_label = f"Quarter {before_quarter} {before_year}"
+    items.before = (before_year, before_quarter)
     statuses: dict[str, dict[str, str]] = {"milestones": {}, "projects": {}}
     scores: dict[str, tuple[int | None, bool]] = {}  # risk id -> (score, closed)
     for update in updates:
