@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from html import unescape
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -13,10 +15,12 @@ from conftest import SAMPLE
 
 from reportgen.charts.report import report_charts
 from reportgen.charts.spec import RiskMatrix, chart_key
+from reportgen.core import words as core_words
 from reportgen.core.model import Report
 from reportgen.core.words import LOCALE_DIR, Words
 from reportgen.data.settings import Settings
 from reportgen.pipeline import load_report, output_stem, page
+from reportgen.render import catalogue
 from reportgen.render.catalogue import PLACEHOLDER, messages
 
 WELSH = read_po((LOCALE_DIR / "cy.po").open("rb"), locale="cy")
@@ -257,3 +261,17 @@ def test_the_welsh_risk_matrix_draws_welsh_axes_and_steps() -> None:
     english = report_charts(load_report(DERBY))["risks-threat"]
     assert chart_key(english) != chart_key(matrix)  # a Welsh matrix is drawn, not reused
     assert isinstance(english, RiskMatrix) and english.axes == ("Likelihood", "Impact")
+
+
+def test_the_committed_catalogues_are_current_and_rewriting_them_changes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every phrase of the code and templates is in the .pot and .po as committed, and
+    re-running the catalogue command changes no byte (not even the .pot's date)."""
+    scratch = tmp_path / "locale"
+    shutil.copytree(LOCALE_DIR, scratch)
+    monkeypatch.setattr(core_words, "LOCALE_DIR", scratch)
+    catalogue.main()
+    committed = sorted(LOCALE_DIR.glob("*.po*"))
+    assert [p.name for p in committed] == ["cy.po", "reportgen.pot"]
+    for path in committed:
+        assert (scratch / path.name).read_bytes() == path.read_bytes(), path.name

@@ -10,9 +10,11 @@ tests/test_words.py checks that each language's catalogue translates every one o
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -116,9 +118,9 @@ def messages() -> dict[Message, list[str]]:
     return found
 
 
-def template() -> Catalog:
+def template(created: datetime | None = None) -> Catalog:
     """Return the catalogue template (.pot): every phrase, untranslated."""
-    catalog = Catalog(project="reportgen", fuzzy=False)
+    catalog = Catalog(project="reportgen", fuzzy=False, creation_date=created)
     for message, places in messages().items():
         catalog.add(message, locations=[(p.rsplit(":", 1)[0], 0) for p in places[:3]],
                     flags=("python-format",) if PLACEHOLDER.search(str(message)) else ())
@@ -127,9 +129,7 @@ def template() -> Catalog:
 
 def main() -> None:
     """Rewrite the .pot and bring each language's .po up to date with it."""
-    pot = template()
-    with (words.LOCALE_DIR / "reportgen.pot").open("wb") as out:
-        write_po(out, pot, omit_header=False, sort_output=True)
+    pot = _unchanged_or_new(words.LOCALE_DIR / "reportgen.pot")
     for stem in filter(None, words.LANGUAGES.values()):
         path: Path = words.LOCALE_DIR / f"{stem}.po"
         with path.open("rb") as po:
@@ -139,6 +139,28 @@ def main() -> None:
             write_po(out, catalog, sort_output=True, ignore_obsolete=True)
         missing = [m.id for m in catalog if m.id and not _translated(m.string)]
         print(f"{path}: {len(missing)} untranslated", file=sys.stderr)
+
+
+def _unchanged_or_new(path: Path) -> Catalog:
+    """Write the .pot and return it, keeping its creation date while its phrases are the
+    same: re-running the command then changes no file, and two branches that each ran it
+    do not conflict over a timestamp."""
+    before = path.read_bytes() if path.is_file() else b""
+    if before:
+        with path.open("rb") as pot_file:
+            created = read_po(pot_file).creation_date
+        kept = template(created if isinstance(created, datetime) else None)
+        if _bytes(kept) == before:
+            return kept
+    pot = template()
+    path.write_bytes(_bytes(pot))
+    return pot
+
+
+def _bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_po(out, catalog, omit_header=False, sort_output=True)
+    return out.getvalue()
 
 
 def _translated(string: object) -> bool:
