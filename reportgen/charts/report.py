@@ -17,6 +17,7 @@ from reportgen.charts.spec import (
     Wheel,
 )
 from reportgen.compute import trends
+from reportgen.compute.layout import counted
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.model import Measure, Report
 
@@ -32,7 +33,7 @@ def report_charts(report: Report) -> dict[str, Chart]:
         out[f"{key}-objectives"] = Wheel(words.gettext("Objectives"), tuple(
             Slice(words.label(c.label), c.count, c.colour)
             for c in progress_counts(objectives, report.progress_scheme)))
-        rated = rating_counts(measures, report.scheme)
+        rated = rating_counts(counted(report, measures), report.scheme)
         if any(c.count for c in rated):
             out[f"{key}-measures"] = Wheel(words.gettext("Measures"), tuple(
                 Slice(words.label(c.label), c.count, c.colour) for c in rated))

@@ -61,6 +61,7 @@ class Measure:
     rating_where: tuple[str, int, int] | None = None  # file, line, column of `rating:`
     rule_rating: Rating | None = None  # what the scheme's rule gives (compute.rate)
     not_rated: str | None = None  # "Baseline" or "No quarterly target", as published
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def overridden(self) -> bool:
@@ -93,6 +94,7 @@ class Objective:
     previous: Progress | None = None  # the progress in the previous quarter, if entered
     kind: str = "objective"  # or "deliverable": one of an outcome's deliverables
     completion_text: str = ""  # a deliverable's expected completion as typed: "Ongoing"
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def completion_label(self) -> str:
@@ -122,6 +124,14 @@ class Outcome:
 
     def measures_reported(self, reporting: str) -> list[Measure]:
         return [m for m in self.measures if m.reporting == reporting]
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A headline initiative (report 002): its title, if any, and the quarter's activity."""
+
+    title: str
+    items: tuple[str, ...]
 
 
 Figures = tuple[Quantity | None, Quantity | None]  # a measure's (value, target) as reported
@@ -167,6 +177,13 @@ class Report:
     items: Items = field(default_factory=Items)  # milestones, projects, risks (report 004)
     layout: str = "objectives"  # objectives (report 001) | themes (report 004)
     measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
+    overview: str = ""  # the quarter's own text in the overview (Markdown)
+    initiatives_intro: str = ""
+    initiatives: list[Initiative] = field(default_factory=list)
+    not_reported_intro: str = ""
+    # objectives, deliverables and measures of the plan left out of this quarter's report
+    # (`not_reported:`), with why; they are in no table and no count
+    not_reported: list[Objective | Measure] = field(default_factory=list)
 
     @property
     def objectives(self) -> list[Objective]:
