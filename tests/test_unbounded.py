@@ -5,11 +5,9 @@ others; pathological Markdown within the text limits renders as HTML."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from corpus import BASE
 
 from reportgen.commands import console
 from reportgen.core.errors import DataError
@@ -18,14 +16,6 @@ from reportgen.data.load import load_quarter
 from reportgen.pipeline import build
 
 N = 20_000
-
-
-@pytest.fixture
-def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "2025-26"
-    shutil.copytree(BASE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def test_tens_of_thousands_of_problems_are_all_reported(year: Path) -> None:
