@@ -98,6 +98,8 @@ def test_key_measure_sentence_counts_this_quarters_data(report: Report) -> None:
     earlier = layout.report_measures_in(report, "previous-quarter-measures")
     assert [m.rating.label for m in earlier if m.rating] == ["Action", "Good", "Good"]
     assert not {m.id for m in earlier} & {m.id for m in layout.counted(report, report.measures)}
+    assert report_data(report)["summary"]["measures"] == {
+        "Strong": 4, "Good": 5, "Review": 2, "Action": 2}
 
 
 def test_trend_over_time_is_the_seeds(report: Report) -> None:
