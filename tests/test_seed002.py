@@ -13,6 +13,7 @@ from conftest import ROOT
 from pypdf import PdfReader
 
 from reportgen.charts.report import report_charts
+from reportgen.charts.spec import Wheel, alt_text
 from reportgen.compute import layout, summary, trends
 from reportgen.compute.export import report_data
 from reportgen.core.errors import DataError
@@ -168,6 +169,22 @@ def test_each_prioritys_statement_is_computed(report: Report) -> None:
                       "on 5 rated measures", "overall rating of \"Strong\" based on 3 rated",
                       "overall “Good” progress for deliverables and a “Good” rating based on 3"):
         assert statement in SEED
+
+
+def test_the_deliverable_wheel_has_priorities_inside_their_deliverables(report: Report) -> None:
+    wheel = report_charts(report)["overall-objectives"]
+    assert isinstance(wheel, Wheel)
+    # the inner ring: each priority, as wide as its deliverables, in its rolled-up colour
+    assert [(s.label, s.count) for s in wheel.inner] == [
+        (f"{name}: Good", n) for name, n in zip(PRIORITIES, (11, 20, 12, 20), strict=True)]
+    # the outer ring: each priority's deliverables in turn, adding up to the totals
+    assert [sum(s.count for s in group) for group in wheel.groups] == [11, 20, 12, 20]
+    assert {s.label: s.count for s in wheel.slices} == {
+        "Strong": 3, "Good": 52, "Review": 6, "Action": 0, "Awaiting update": 2}
+    assert alt_text(wheel, report.words).endswith(
+        "; by outcome: Resilient, healthy and safe communities: Good; High performing, value "
+        "for money and resident focused services: Good; Effective early help for individuals "
+        "and communities: Good; A prosperous and green Derbyshire: Good")
 
 
 def test_items_requiring_action_are_the_seeds(report: Report) -> None:

@@ -64,6 +64,7 @@ class Profile:
     # from an earlier quarter: they are shown in their table but were last quarter's news)
     count: str = "all"
     roll_up: str = "average"  # how an outcome's statement combines ratings (compute.rate)
+    overview_wheel: str = "counts"  # or "by-outcome": outcomes inside their objectives
     words: Mapping[str, str | list[str]] = field(default_factory=dict)
 
     def has(self, part: str) -> bool:

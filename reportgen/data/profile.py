@@ -55,6 +55,7 @@ def profile_from(doc: Document, spec: PlanFile,
         measures_sentence=summary.measures if summary else True,
         count=summary.count if summary else "all",
         roll_up=given.roll_up,
+        overview_wheel=given.overview_wheel,
         words=own)
     return profile, Words(given.language, own)
 

@@ -401,6 +401,10 @@ class ProfileSpec(Shape):
         default_factory=dict, description="Per table (progress, latest-measures, "
         "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
     summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
+    overview_wheel: Literal["counts", "by-outcome"] = Field(
+        "counts", description="The overview's objectives wheel: counts (one ring), or "
+                              "by-outcome (an inner ring of outcomes, each in the colour of "
+                              "its rolled-up progress, inside their objectives).")
     roll_up: RollUp = Field(
         "average", description="How an outcome's statement combines its objectives' progress "
                                "and its measures' ratings into one word each: worst, majority "
