@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from conftest import SAMPLE
 
 from reportgen.charts.report import report_charts
+from reportgen.charts.spec import RiskMatrix, chart_key
 from reportgen.core.model import Report
 from reportgen.core.words import LOCALE_DIR, Words
 from reportgen.data.settings import Settings
@@ -107,3 +108,66 @@ def test_a_councils_own_words_win_and_are_escaped() -> None:
     html = page(report, report_charts(report), lambda c: "chart.png", Settings())
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Index" in html
     assert "<script>alert(1)" not in html
+
+
+# ---- the items/themes layout (report 004): Derby City in Welsh ------------------------------
+
+DERBY = SAMPLE.parents[2] / "derby-city" / "2023-24" / "q1"
+
+
+def blank_item_text(report: Report) -> Report:
+    """Return a copy with the council's text of items blanked too: titles, owners, comments,
+    reasons for closing, stages."""
+    blank = blank_council_text(report)
+    for item in (*blank.items.milestones, *blank.items.projects, *blank.items.risks):
+        item.title, item.owner = "X", "X"
+        item.comment = "X" if item.comment else ""
+    for closing in (*blank.items.projects, *blank.items.risks):
+        closing.closed = "X" if closing.closed else ""
+    for project in blank.items.projects:
+        project.stage = "X" if project.stage else ""
+    return blank
+
+
+def derby_text(language: str) -> str:
+    report = blank_item_text(load_report(DERBY, Settings(language=language)))
+    html = page(report, report_charts(report), lambda c: "chart.png", Settings())
+    body = re.sub(r'(?:alt|aria-label)="([^"]*)"', r"> \1 <", html[html.index("<body"):])
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture(scope="module")
+def derby_texts() -> tuple[str, str]:
+    return derby_text("en-GB"), derby_text("cy")
+
+
+def test_a_welsh_build_of_derby_city_has_no_english_phrase_left(
+        derby_texts: tuple[str, str]) -> None:
+    english, welsh_text = derby_texts
+    welsh = {WELSH.get(m[0] if isinstance(m, tuple) else m).string for m in messages()}
+    left = [fragment for fragment in english_fragments()
+            if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", welsh_text)
+            and fragment not in str(welsh)]
+    assert left == []
+    # and no English word at all: what the English build prints that the Welsh one does too
+    # is the council's (X), ids and figures, and "cost", which is Welsh as well
+    words = [set(re.findall(r"\b[A-Za-z]{3,}\b", text)) for text in (english, welsh_text)]
+    assert words[0] & words[1] == {"cost"}
+    for phrase in ("Cerrig milltir: asesiad o gynnydd (Chwarter 1)", "Sgôr risg 16",
+                   "Ar ddiwedd Mehefin 2023, roedd 15 risg strategol.",
+                   "Adroddwyd y mesur hwn fel ‘gwyrdd’ yn Chwarter 4 2022-23.",
+                   "Risgiau strategol: bygythiadau, 15 wedi’u gosod yn ôl effaith a "
+                   "thebygolrwydd. effaith Uchel iawn, tebygolrwydd Tebygol iawn (sgôr 16)"):
+        assert phrase in welsh_text, phrase
+
+
+def test_the_welsh_risk_matrix_draws_welsh_axes_and_steps() -> None:
+    report = load_report(DERBY, Settings(language="cy"))
+    matrix = report_charts(report)["risks-threat"]
+    assert isinstance(matrix, RiskMatrix)
+    assert matrix.axes == ("Tebygolrwydd", "Effaith")
+    assert matrix.impact == ("Isel", "Canolig", "Uchel", "Uchel iawn")
+    assert matrix.likelihood[-1] == "Tebygol iawn"
+    english = report_charts(load_report(DERBY))["risks-threat"]
+    assert chart_key(english) != chart_key(matrix)  # a Welsh matrix is drawn, not reused
+    assert isinstance(english, RiskMatrix) and english.axes == ("Likelihood", "Impact")

@@ -553,8 +553,8 @@ def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
     ax.set_yticks([i + 0.5 for i in range(size_y)])
     ax.set_yticklabels([_esc(f"{w} ({i})") for i, w in enumerate(matrix.impact, 1)])
     ax.tick_params(length=0)
-    ax.set_xlabel("Likelihood", fontsize=7)
-    ax.set_ylabel("Impact", fontsize=7)
+    ax.set_xlabel(_esc(matrix.axes[0]), fontsize=7)
+    ax.set_ylabel(_esc(matrix.axes[1]), fontsize=7)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     return fig

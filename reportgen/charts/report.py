@@ -76,16 +76,18 @@ def risk_matrix(report: Report, kind: str) -> RiskMatrix:
     """Return the grid of open risks of one kind (threat or opportunity) by their place."""
     scale = report.items.scale
     assert scale is not None  # noqa: S101 - data.items always sets one
-    impact, likelihood = ((scale.impact, scale.likelihood) if kind == "threat" else
-                          (scale.opportunity_impact, scale.opportunity_likelihood))
+    words = report.words
+    impact, likelihood = (tuple(words.label(w) for w in axis) for axis in scale.axes(kind))
     placed: dict[tuple[int, int], list[str]] = {}
     for r in report.items.risks:
         if r.kind == kind and r.impact and r.likelihood and not r.closed:
             placed.setdefault((r.impact, r.likelihood), []).append(r.id)
     cells = tuple(Cell(i, j, scale.level(i * j)[1], tuple(placed.get((i, j), ())))
                   for i in range(1, len(impact) + 1) for j in range(1, len(likelihood) + 1))
-    title = "Strategic risks: threats" if kind == "threat" else "Strategic risks: opportunities"
-    return RiskMatrix(title, impact, likelihood, cells)
+    title = (words.gettext("Strategic risks: threats") if kind == "threat" else
+             words.gettext("Strategic risks: opportunities"))
+    return RiskMatrix(title, impact, likelihood, cells,
+                      axes=(words.gettext("Likelihood"), words.gettext("Impact")))
 
 
 def trend(report: Report, m: Measure) -> Trend:

@@ -106,8 +106,10 @@ def was(report: Report, previous: Progress | Rating | None, change: str | None) 
 
 
 def changes_sentence(report: Report) -> str:
-    """Say how many ratings improved and worsened since last quarter, or "" in Quarter 1."""
-    if not any(s.quarter == report.quarter - 1 for s in report.quarters):
+    """Say how many ratings improved and worsened since last quarter (for Quarter 1, last
+    plan year's Quarter 4), or "" when there is no quarter before."""
+    q1 = report.quarter == 1 and report.before is not None
+    if not q1 and not any(s.quarter == report.quarter - 1 for s in report.quarters):
         return ""
     changes = {"improved": [0, 0], "worsened": [0, 0]}
     for o in report.objectives:
@@ -117,10 +119,14 @@ def changes_sentence(report: Report) -> str:
         if change := measure_change(m, report):
             changes[change][1] += 1
     words = report.words
+    improved = _change_part(words, "improved", *changes["improved"])
+    worsened = _change_part(words, "worsened", *changes["worsened"])
+    if q1:
+        return words.format("Since Quarter 4 %(year)s, %(improved)s and %(worsened)s.",
+                            year=earlier_year(report.year, 1), improved=improved,
+                            worsened=worsened)
     return words.format("Since Quarter %(quarter)s, %(improved)s and %(worsened)s.",
-                        quarter=report.quarter - 1,
-                        improved=_change_part(words, "improved", *changes["improved"]),
-                        worsened=_change_part(words, "worsened", *changes["worsened"]))
+                        quarter=report.quarter - 1, improved=improved, worsened=worsened)
 
 
 def _change_part(words: Words, word: str, objectives: int, measures: int) -> str:

@@ -210,6 +210,33 @@ class ItemSchemes(Shape):
     projects: Text | StatusSchemeSpec = Field("projects", description="projects or a scheme.")
 
 
+ScaleWords = Annotated[list[Text], Field(min_length=2, max_length=10)]
+
+
+class RiskBandSpec(Shape):
+    """A band of risk scores: its lowest score, its name and colour."""
+
+    lowest: int = Field(ge=1, le=100, description="The band's lowest score; it runs up to the "
+                                                  "next band's lowest (one band starts at 1).")
+    name: Text = Field(description="The band's name, e.g. Significant, High.")
+    colour: Colour = Field(description="Its colour in the matrix and register, #rrggbb.")
+
+
+class RiskScaleSpec(Shape):
+    """A council's risk scale: the words of each step of impact and likelihood, lowest
+    first (their number is the size of each axis), and the score bands."""
+
+    impact: ScaleWords = Field(description="Impact steps, lowest first: 1, 2, ...")
+    likelihood: ScaleWords = Field(description="Likelihood steps, lowest first.")
+    opportunity_impact: ScaleWords | None = Field(
+        None, description="Opportunities' impact words (as many as impact's); by default "
+                          "impact's.")
+    opportunity_likelihood: ScaleWords | None = Field(
+        None, description="Opportunities' likelihood words (as many as likelihood's); by "
+                          "default likelihood's.")
+    bands: list[RiskBandSpec] = Field(min_length=1, description="Score bands, highest first.")
+
+
 class PartSpec(Shape):
     """A part of a deliverable, printed as a row under it in the delivery plan table."""
 
@@ -438,6 +465,9 @@ class PlanFile(Shape):
                     "outcomes) and owner.")
     item_statuses: ItemSchemes = Field(default_factory=ItemSchemes,
                                        description="Status schemes of milestones and projects.")
+    risk_scale: Text | RiskScaleSpec = Field(
+        "4x4", description="The strategic risks' scale: 4x4 (impact Low to Very high, "
+                           "likelihood Remote to Highly probable) or a scale of your own.")
     progress: Text | ProgressSchemeSpec = Field(
         "complete-good-review-action",
         description="Objective progress words: complete-good-review-action, "

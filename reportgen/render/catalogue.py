@@ -19,7 +19,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from reportgen.compute import layout
+from reportgen.compute import items, layout
+from reportgen.core import items as core_items
 from reportgen.core import ratings, words
 from reportgen.core.resources import PACKAGE, TEMPLATES
 
@@ -63,6 +64,32 @@ def tabled() -> Iterator[tuple[str | tuple[str, ...], str]]:
         for band in built.bands:
             yield band.label, "reportgen/core/ratings.py"
             yield band.description, "reportgen/core/ratings.py"
+    for word in ratings.NOT_RATED:
+        yield word, "reportgen/core/ratings.py"
+    yield from _item_words()
+
+
+def _item_words() -> Iterator[tuple[str | tuple[str, ...], str]]:
+    """Yield the item kinds' phrases: the built-in schemes and risk scale, and the themes
+    layout's sentences kept in tables (report 004)."""
+    for scheme in core_items.BUILT_IN.values():
+        yield scheme.name, "reportgen/core/items.py"
+        if scheme.new:
+            yield scheme.new, "reportgen/core/items.py"
+        for status in scheme.statuses:
+            yield status.label, "reportgen/core/items.py"
+            yield status.description, "reportgen/core/items.py"
+    for scale in core_items.BUILT_IN_SCALES.values():
+        for axis in (scale.impact, scale.likelihood, scale.opportunity_impact,
+                     scale.opportunity_likelihood):
+            yield from ((word, "reportgen/core/items.py") for word in axis)
+        yield from ((word, "reportgen/core/items.py") for _, word, _ in scale.levels)
+    for word in (*items.MONTH_NAMES, *items.NUMBER_WORDS, *items.WAS.values(),
+                 *items.NEW_ITEM.values()):
+        yield word, "reportgen/compute/items.py"
+    for pair in (*items.MOVES.values(), *items.PROJECT_CHANGES.values(),
+                 *items.RISK_CHANGES.values()):
+        yield pair, "reportgen/compute/items.py"
 
 
 def messages() -> dict[Message, list[str]]:
