@@ -17,6 +17,8 @@ from reportgen.charts.spec import (
     Wheel,
 )
 from reportgen.compute import trends
+from reportgen.compute.layout import counted
+from reportgen.compute.rate import roll_up
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.model import Measure, Report
 
@@ -32,10 +34,12 @@ def report_charts(report: Report) -> dict[str, Chart]:
         out[f"{key}-objectives"] = Wheel(words.gettext("Objectives"), tuple(
             Slice(words.label(c.label), c.count, c.colour)
             for c in progress_counts(objectives, report.progress_scheme)))
-        rated = rating_counts(measures, report.scheme)
+        rated = rating_counts(counted(report, measures), report.scheme)
         if any(c.count for c in rated):
             out[f"{key}-measures"] = Wheel(words.gettext("Measures"), tuple(
                 Slice(words.label(c.label), c.count, c.colour) for c in rated))
+    if report.profile.overview_wheel == "by-outcome":
+        out["overall-objectives"] = by_outcome(report)
     for m in report.measures:
         if m.value is not None and m.history:
             out[f"trend-{m.id}"] = trend(report, m)
@@ -48,6 +52,24 @@ def report_charts(report: Report) -> dict[str, Chart]:
         colours = tuple(sorted(report.chart_colours.items()))
         out = {place: dataclasses.replace(chart, colours=colours) for place, chart in out.items()}
     return out
+
+
+def by_outcome(report: Report) -> Wheel:
+    """Return the overall objectives wheel with an inner ring of outcomes, each in the colour
+    of its objectives' progress rolled up by the profile's rule, and the outer ring in
+    outcome order (report 002: "priorities inner, deliverables outer")."""
+    words = report.words
+    inner, groups = [], []
+    for outcome in report.outcomes:
+        level = (roll_up((o.progress for o in outcome.objectives), report.profile.roll_up,
+                         report.progress_scheme) or report.progress_scheme.awaiting)
+        inner.append(Slice(f"{outcome.name}: {words.label(level.label)}",
+                           len(outcome.objectives), level.colour))
+        groups.append(tuple(Slice(words.label(c.label), c.count, c.colour) for c in
+                            progress_counts(outcome.objectives, report.progress_scheme)))
+    totals = tuple(Slice(words.label(c.label), c.count, c.colour)
+                   for c in progress_counts(report.objectives, report.progress_scheme))
+    return Wheel(words.gettext("Objectives"), totals, inner=tuple(inner), groups=tuple(groups))
 
 
 def risk_matrix(report: Report, kind: str) -> RiskMatrix:

@@ -34,6 +34,13 @@ class Wheel:
     title: str                 # "Objectives" or "Measures"
     slices: tuple[Slice, ...]  # in the scheme's order, zero counts allowed
     colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
+    # By outcome (report 002): the inner ring, one slice per outcome (labelled "outcome:
+    # its rolled-up progress", sized by its objectives, in that progress's colour), and the
+    # outer ring drawn as each outcome's slices in turn, so that every outcome's objectives
+    # sit outside it. `slices` stays the totals: the legend, the number in the middle and
+    # the alt text.
+    inner: tuple[Slice, ...] = ()
+    groups: tuple[tuple[Slice, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,12 @@ def alt_text(chart: Chart, words: Words | None = None) -> str:
             return w.format("%(title)s: none", title=chart.title)
         listed = ", ".join(f"{s.count} {s.label}" for s in shown)
         total = sum(s.count for s in shown)
-        return w.format("%(title)s: %(parts)s (%(total)s in all)", title=chart.title,
+        text = w.format("%(title)s: %(parts)s (%(total)s in all)", title=chart.title,
                         parts=listed, total=total)
+        if chart.inner:  # the inner ring: each outcome's rolled-up progress
+            text += w.format("; by outcome: %(parts)s",
+                             parts="; ".join(s.label for s in chart.inner))
+        return text
     if isinstance(chart, Trend):
         text = f"{chart.title}: " + ", ".join(
             f"{p.label} {p.text}" for p in chart.points
@@ -172,8 +183,8 @@ def _plain(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, Any] = {"_type": type(obj).__name__}
         for f in fields(obj):
-            if f.name == "colours" and not getattr(obj, f.name):
-                continue  # our own colours: keys stay those of charts drawn before palettes
+            if f.name in ("colours", "inner", "groups") and not getattr(obj, f.name):
+                continue  # keys stay those of charts drawn before palettes and inner rings
             if f.name == "axes" and getattr(obj, f.name) == f.default:
                 continue  # English axes: keys stay those of matrices drawn before words
             out[f.name] = _plain(getattr(obj, f.name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from reportgen.compute.layout import counted
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.items import Item, Status
 from reportgen.core.model import Measure, Objective, Report
@@ -70,7 +71,10 @@ def _core_data(report: Report) -> dict[str, Any]:
         "summary": {
             "objectives": {c.label: c.count for c in
                            progress_counts(report.objectives, report.progress_scheme)},
-            "measures": {c.label: c.count for c in rating_counts(report.measures, report.scheme)},
+            # the report's own counts: without earlier data where the profile counts this
+            # quarter only (layout.counted); every measure is still listed below
+            "measures": {c.label: c.count for c in rating_counts(counted(report, report.measures),
+                                                                 report.scheme)},
         },
         "objectives": [
             {"id": o.id, "title": o.title, "outcome": o.outcome_id, "owner": o.owner,

@@ -106,12 +106,14 @@ class Objective:
     # computed from its measures (plan.yaml's progress_from_measures), by compute.rate
     computed: Progress | None = None
     rated_measures: tuple[str, ...] = ()  # the measure ratings it was computed from
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def overridden(self) -> bool:
         """Tell whether the entered progress differs from the one computed from measures."""
         return (self.computed is not None and self.entered is not None
                 and self.entered.label != self.computed.label)
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def completion_label(self) -> str:
@@ -141,6 +143,14 @@ class Outcome:
 
     def measures_reported(self, reporting: str) -> list[Measure]:
         return [m for m in self.measures if m.reporting == reporting]
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A headline initiative (report 002): its title, if any, and the quarter's activity."""
+
+    title: str
+    items: tuple[str, ...]
 
 
 Figures = tuple[Quantity | None, Quantity | None]  # a measure's (value, target) as reported
@@ -187,6 +197,13 @@ class Report:
     layout: str = "objectives"  # objectives (report 001) | themes (report 004)
     measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
     progress_from: FromMeasures | None = None  # objective progress computed from measures
+    overview: str = ""  # the quarter's own text in the overview (Markdown)
+    initiatives_intro: str = ""
+    initiatives: list[Initiative] = field(default_factory=list)
+    not_reported_intro: str = ""
+    # objectives, deliverables and measures of the plan left out of this quarter's report
+    # (`not_reported:`), with why; they are in no table and no count
+    not_reported: list[Objective | Measure] = field(default_factory=list)
 
     @property
     def objectives(self) -> list[Objective]:

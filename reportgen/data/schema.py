@@ -344,9 +344,12 @@ class SchemeSpec(Shape):
 Grouping = Literal["theme", "owner"]  # what the status cross-tables count by
 Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
 Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
-                  "action-items", "outcomes"]
-OutcomePart = Literal["wheels", "progress", "latest-measures", "previous-quarter-measures",
-                      "awaiting-data", "annual-measures", "notes", "trends"]
+                  "action-items", "outcomes", "latest-measures", "previous-quarter-measures",
+                  "initiatives", "not-reported"]
+OutcomePart = Literal["statement", "wheels", "progress", "latest-measures",
+                      "previous-quarter-measures", "awaiting-data", "annual-measures", "notes",
+                      "trends"]
+RollUp = Literal["worst", "majority", "average"]  # compute.rate.ROLL_UPS
 class ProgressLevelSpec(Shape):
     """One objective progress word, as services enter it."""
 
@@ -415,6 +418,10 @@ class SummarySpec(Shape):
     percentages: bool = Field(False, description="Give each count's share: '17 (52%) have "
                                                  "good progress'; the shares add up to 100.")
     measures: bool = Field(True, description="Print the sentence counting measure ratings.")
+    count: Literal["all", "this-quarter"] = Field(
+        "all", description="Which rated measures the sentences, wheels, trend over time and "
+                           "items needing action count: all, or this-quarter (not those whose "
+                           "data is from an earlier quarter, in the previous-quarter table).")
 
 
 class ProfileSpec(Shape):
@@ -433,6 +440,14 @@ class ProfileSpec(Shape):
         default_factory=dict, description="Per table (progress, latest-measures, "
         "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
     summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
+    overview_wheel: Literal["counts", "by-outcome"] = Field(
+        "counts", description="The overview's objectives wheel: counts (one ring), or "
+                              "by-outcome (an inner ring of outcomes, each in the colour of "
+                              "its rolled-up progress, inside their objectives).")
+    roll_up: RollUp = Field(
+        "average", description="How an outcome's statement combines its objectives' progress "
+                               "and its measures' ratings into one word each: worst, majority "
+                               "or average.")
     words: dict[str, Text | tuple[Text, Text]] = Field(
         default_factory=dict, description="The council's own words for any fixed phrase, by "
                                           "its English words (docs/profile.md).")
@@ -516,6 +531,15 @@ class PlanTextFile(Shape):
         None, description="The delivery plan table's heading, introduction and key.")
 
 
+class InitiativeSpec(Shape):
+    """A headline initiative and what was done for it this quarter."""
+
+    title: Text | None = Field(None, description="The initiative, e.g. Taking action on "
+                                                 "climate change.")
+    items: list[Text] = Field(min_length=1, description="The quarter's activity, one bullet "
+                                                        "each (Markdown).")
+
+
 class ReportFile(Shape):
     """report.yaml: the quarter's report text."""
 
@@ -525,6 +549,16 @@ class ReportFile(Shape):
         "", description="Printed above the achievements (Markdown).")
     achievements: dict[str, list[Text]] = Field(
         default_factory=dict, description="Per outcome id, a list of bullets (Markdown).")
+    overview: str = Field("", description="Printed in the overview, under the summary "
+                                          "sentences (Markdown).")
+    initiatives_intro: str = Field("", description="Printed above the headline initiatives "
+                                                   "(Markdown).")
+    initiatives: list[InitiativeSpec] = Field(
+        default_factory=list, description="The headline initiatives: each a title (optional) "
+                                          "and the quarter's activity as bullets.")
+    not_reported_intro: str = Field(
+        "", description="Printed above the list of items not included in this report "
+                        "(Markdown).")
 
 
 class ObjectiveUpdate(Shape):
@@ -541,6 +575,9 @@ class ObjectiveUpdate(Shape):
                           "objective's measures (progress_from_measures).")
     comment: str | None = Field(
         None, description="What happened this quarter and what is being done (Markdown).")
+    not_reported: Text | None = Field(
+        None, description="Not in this quarter's report, and why (e.g. it starts next "
+                          "quarter): listed under 'not-reported', not counted.")
 
 
 class MeasureUpdate(Shape):
@@ -567,6 +604,9 @@ class MeasureUpdate(Shape):
     as_at: Date | None = Field(None, description="The date of the data, YYYY-MM-DD.")
     no_data: Text | None = Field(None, description="No value this quarter, and why.")
     note: Text | None = Field(None, description="A note printed under the table.")
+    not_reported: Text | None = Field(
+        None, description="Not in this quarter's report, and why: listed under "
+                          "'not-reported', in no table and not counted.")
 
 
 class MilestoneUpdate(Shape):
