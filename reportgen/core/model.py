@@ -68,6 +68,7 @@ class Measure:
     rating_where: tuple[str, int, int] | None = None  # file, line, column of `rating:`
     rule_rating: Rating | None = None  # what the scheme's rule gives (compute.rate)
     not_rated: str | None = None  # "Baseline" or "No quarterly target", as published
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def overridden(self) -> bool:
@@ -113,7 +114,6 @@ class Objective:
         """Tell whether the entered progress differs from the one computed from measures."""
         return (self.computed is not None and self.entered is not None
                 and self.entered.label != self.computed.label)
-    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def completion_label(self) -> str:
