@@ -271,3 +271,12 @@ def test_not_reported_with_progress_or_value_is_an_error(tmp_path: Path) -> None
 def test_no_unreported_warning_for_a_deliverable_with_a_reason(report: Report) -> None:
     assert not [w for w in report.warnings if "no update file" in w.message]
 
+
+
+def test_status_calls_the_plans_deliverables_deliverables() -> None:
+    """The two grey deliverables of the seed's wheel are what `status` says is awaited."""
+    from reportgen.commands.workflow import status, status_text
+
+    text = status_text(status(load_report(QUARTER, Settings())))
+    assert "Awaiting update: 2 of 63 deliverables, 0 of 18 measures." in text
+    assert "objective" not in text
