@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -106,3 +107,14 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for name in ("NO_COLOR", "CI"):  # tests that need them set them
         env.pop(name, None)
     return env
+
+
+@pytest.fixture
+def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The corpus's small valid year, copied to tmp_path, as the working directory."""
+    from corpus import BASE
+
+    copy = tmp_path / "2025-26"
+    shutil.copytree(BASE, copy)
+    monkeypatch.chdir(copy)
+    return copy

@@ -264,7 +264,8 @@ def test_bad_statuses_and_scores_name_file_and_line(tmp_path: Path) -> None:
     assert any("a.yaml:2" in s and "'On trak' is not a status of Council Plan milestones" in s
                and "did you mean 'On track'" in s for s in said), said
     assert any("a.yaml:5" in s and "'pier' is not a project in plan.yaml" in s for s in said)
-    assert any("impact 7 is off the scale: 1 (Low) to 4 (Very high)" in s for s in said), said
+    assert any("impact 7 is off the 4-point scale: write 1 (Low) to 4 (Very high)" in s
+               for s in said), said
 
 
 def test_a_plan_can_name_its_own_project_statuses(tmp_path: Path) -> None:

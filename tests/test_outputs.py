@@ -13,21 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus import BASE
 
 from reportgen.commands.cli import main
 from reportgen.core.errors import OutputError
 from reportgen.core.output import write_all
 
 STEM = "testshire-county-council-2025-26-q1"
-
-
-@pytest.fixture
-def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "2025-26"
-    shutil.copytree(BASE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 @pytest.fixture

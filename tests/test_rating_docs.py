@@ -85,3 +85,49 @@ def test_worked_example_rates_as_the_docs_say(tmp_path: Path, scheme: str,
     got = [m.rating.label if m.rating else "" for m in report.measures]
     assert got == [row["rating"] for row in rows]
     assert not [w for w in report.warnings if w.severity != "note"]
+
+
+def progress_example() -> tuple[str, list[dict[str, str]]]:
+    """Return the setting and rows of "Objective progress from measures"."""
+    text = DOC.read_text(encoding="utf-8")
+    setting = re.search(r"<!-- example: progress-setting -->\n```yaml\n(.*?)\n```", text, re.S)
+    table = re.search(r"<!-- example: progress-cases -->\n(.*?)\n\n", text, re.S)
+    assert setting and table
+    lines = [line.strip().strip("|").split("|") for line in table.group(1).splitlines()]
+    header = [cell.strip() for cell in lines[0]]
+    return setting.group(1), [dict(zip(header, (c.strip() for c in line), strict=True))
+                              for line in lines[2:]]
+
+
+SETTING, PROGRESS_ROWS = progress_example()
+
+
+def test_the_progress_example_covers_every_rule_and_an_override() -> None:
+    assert {row["rule"] for row in PROGRESS_ROWS} == {"worst", "majority", "average"}
+    assert any(row["warning"] for row in PROGRESS_ROWS) and len(PROGRESS_ROWS) >= 10
+
+
+@pytest.mark.parametrize("row", PROGRESS_ROWS, ids=[f"row{n}" for n in range(len(PROGRESS_ROWS))])
+def test_progress_example_computes_as_the_docs_say(tmp_path: Path, row: dict[str, str]) -> None:
+    # each measure has the row's rating as published with no target (so it is the rating)
+    ratings = [r.strip() for r in row["measures"].split(",")]
+    setting = re.sub(r"rule: \w+", f"rule: {row['rule']}", SETTING)
+    plan = HEAD.format(scheme=setting) + "".join(
+        f"          - {{id: m{n}, title: Measure {n}, unit: count, better: higher}}\n"
+        for n in range(len(ratings)))
+    update = ["objectives:", "  SO-01:"]
+    update += [f"    progress: {row['entered']}"] if row["entered"] else ["    comment: ''"]
+    update.append("measures:")
+    for n, rating in enumerate(ratings):
+        update += [f"  m{n}:", "    value: 1" if rating != "-" else "    no_data: Due"]
+        update += [f"    rating: {rating}"] if rating != "-" else []
+    quarter = tmp_path / "2025-26" / "q1"
+    quarter.mkdir(parents=True)
+    (quarter.parent / "plan.yaml").write_text(plan, encoding="utf-8")
+    (quarter / "report.yaml").write_text("quarter: 1\n", encoding="utf-8")
+    (quarter / "updates.yaml").write_text("\n".join(update) + "\n", encoding="utf-8")
+    report = load_report(quarter)
+    assert report.objectives[0].progress.label == row["progress"]
+    warned = [w for w in report.warnings if w.severity == "warning"]
+    assert bool(warned) == bool(row["warning"])
+    assert all("differs from" in w.message and row["entered"] in w.message for w in warned)

@@ -6,26 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus import BASE
 from openpyxl import load_workbook
 
 from reportgen.commands.cli import main
 from reportgen.compute.tables import objective_table, to_csv, to_xlsx
 from reportgen.pipeline import load_report
-
-
-@pytest.fixture
-def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The corpus's small valid year, as the working directory."""
-    copy = tmp_path / "2025-26"
-    shutil.copytree(BASE, copy)
-    monkeypatch.chdir(copy)
-    return copy
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -55,6 +44,19 @@ def test_strict_fails_on_a_new_quarter_with_every_reason(year: Path) -> None:
     assert not (year / "out").exists()
     # without --strict the same quarter builds: a draft is allowed to be unfinished
     assert run("build", "q2", "--format", "html", "-o", "out").exit_code == 0
+
+
+def test_validate_strict_fails_where_build_strict_would(year: Path) -> None:
+    """A reviewer running `validate --strict` learns every reason build --strict would give."""
+    assert run("new-quarter", "q1", "q2").exit_code == 0
+    built = run("build", "q2", "--strict", "--format", "html", "-o", "out")
+    checked = run("validate", "--strict", "q2")
+    assert checked.exit_code == built.exit_code == 1
+    errors = [line for line in checked.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 8
+    assert errors == [line for line in built.output.splitlines() if line.startswith("error: ")]
+    # without --strict an unfinished quarter is valid: services are still filling it in
+    assert run("validate", "q2").exit_code == 0
 
 
 def test_strict_fails_on_review_or_action_without_a_comment(year: Path) -> None:

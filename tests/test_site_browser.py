@@ -252,3 +252,40 @@ def test_the_fragment_embeds_in_a_council_page(browser: Browser, site: Site,
     assert found["cells"] == [] and found["page"] <= found["window"]
     assert "of the 24 Strategic Objectives" in sentence
     assert failures == []
+
+
+MATRIX = """() => {
+  const shown = el => el && el.offsetParent !== null;
+  const img = document.querySelector('#summary-risks figure.matrix img');
+  const grid = document.querySelector('#summary-risks table.matrix-grid');
+  const texts = [...grid.querySelectorAll('th, td span')].filter(shown);
+  return {image: shown(img) ? {width: img.clientWidth, natural: img.naturalWidth} : null,
+          grid: shown(grid) ? {sizes: texts.map(e => parseFloat(getComputedStyle(e).fontSize)),
+                               ids: texts.filter(e => e.className === 'risk-id').length,
+                               width: grid.offsetWidth,
+                               region: grid.parentElement.clientWidth} : null,
+          page: document.documentElement.scrollWidth, window: window.innerWidth};
+}"""
+
+
+def test_the_risk_matrix_is_readable_on_a_phone_and_a_desktop(browser: Browser,
+                                                              site: Site) -> None:
+    """At 390 px the chart's labels would shrink to 5 px: the matrix is a table of text there
+    (12 px, every risk id in it); at 1366 px the chart is drawn large enough for its 7 pt
+    labels to be 11 px or more."""
+    from reportgen.charts.draw import PNG_DPI
+
+    phone = open_page(browser, site.url + PAGES[3], [], **PHONE)
+    small = phone.evaluate(MATRIX)
+    phone.context.close()
+    assert small["image"] is None and small["grid"] is not None
+    assert min(small["grid"]["sizes"]) >= 11
+    assert small["grid"]["ids"] == 15  # every open risk, as the chart places them
+    assert small["grid"]["width"] <= small["grid"]["region"]  # 4x4 fits without scrolling
+    assert small["page"] <= small["window"]
+    desktop = open_page(browser, site.url + PAGES[3], [], **DESKTOP)
+    wide = desktop.evaluate(MATRIX)
+    desktop.context.close()
+    assert wide["grid"] is None and wide["image"] is not None
+    label_px = 7 * PNG_DPI / 72 * wide["image"]["width"] / wide["image"]["natural"]
+    assert label_px >= 11, label_px

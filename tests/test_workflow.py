@@ -83,7 +83,7 @@ def test_status_of_a_new_quarter_lists_everything_by_owner(year: Path) -> None:
     assert "  objective SO-01: Achieve sufficiency of accommodation" in result.output
     data = json.loads(run("status", str(year / "q2"), "--format", "json").output)
     assert data["complete"] is False
-    assert data["objectives"] == {"total": 24, "awaiting": 24}
+    assert data["objectives"] == {"total": 24, "awaiting": 24, "noun": "objective"}
     assert sum(len(g["objectives"]) for g in data["owners"]) == 24
     assert data["owners"][0]["owner"] == "Children's Services"
     assert data["report_text_placeholders"] is True

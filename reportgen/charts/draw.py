@@ -233,7 +233,9 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
     shown = shown_slices(wheel)
     total = sum(s.count for s in shown)
     ring = 0.32
-    if shown:
+    if wheel.inner and shown:
+        _draw_rings(ax, wheel, ring)
+    elif shown:
         counts = [s.count for s in shown]
         colours = [s.colour for s in shown]
         edge = 1.0 if len(shown) > 1 else 0.0
@@ -253,10 +255,13 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
 
     total_text = f"{total:,}"
     size = 18 if len(total_text) <= 3 else (15 if len(total_text) <= 5 else 12)
-    ax.text(0, 0.10, total_text, ha="center", va="center", fontsize=size,
-            fontweight="bold", color=ink.text)
-    ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
-            fontsize=7, color=ink.axis)
+    if wheel.inner:  # a smaller middle inside the inner ring
+        size = 11
+    ax.text(0, 0.10 if not wheel.inner else 0.06, total_text, ha="center", va="center",
+            fontsize=size, fontweight="bold", color=ink.text)
+    if not wheel.inner:
+        ax.text(0, -0.30, _esc(wheel.title), ha="center", va="center",
+                fontsize=7, color=ink.axis)
 
     # The legend: one row per non-zero slice, right of the donut, drawn
     # by hand (cheaper than matplotlib's Legend and laid out exactly).
@@ -281,6 +286,21 @@ def _draw_wheel(mpl: Any, wheel: Wheel) -> Figure:
                      transform=inches, ha="left", va="center_baseline",
                      fontsize=fontsize, color=ink.text)
     return fig
+
+
+def _draw_rings(ax: Any, wheel: Wheel, ring: float) -> None:
+    """Draw a wheel by outcome: the outer ring is each outcome's objectives by progress, in
+    outcome order, and the inner ring one slice per outcome, as wide as its objectives, in
+    the colour of its rolled-up progress (report 002's "priorities inner, deliverables
+    outer")."""
+    outer = [s for group in wheel.groups for s in group if s.count > 0]
+    ax.pie([s.count for s in outer], colors=[s.colour for s in outer], startangle=90,
+           counterclock=False, radius=1.0, normalize=True,
+           wedgeprops={"width": ring, "edgecolor": BACKGROUND, "linewidth": 0.6})
+    inner = [s for s in wheel.inner if s.count > 0]
+    ax.pie([s.count for s in inner], colors=[s.colour for s in inner], startangle=90,
+           counterclock=False, radius=1.0 - ring - 0.03, normalize=True,
+           wedgeprops={"width": 0.22, "edgecolor": BACKGROUND, "linewidth": 1.5})
 
 
 # ---- trend panel ---------------------------------------------------------
@@ -549,8 +569,8 @@ def _draw_matrix(mpl: Any, matrix: RiskMatrix) -> Figure:
     ax.set_yticks([i + 0.5 for i in range(size_y)])
     ax.set_yticklabels([_esc(f"{w} ({i})") for i, w in enumerate(matrix.impact, 1)])
     ax.tick_params(length=0)
-    ax.set_xlabel("Likelihood", fontsize=7)
-    ax.set_ylabel("Impact", fontsize=7)
+    ax.set_xlabel(_esc(matrix.axes[0]), fontsize=7)
+    ax.set_ylabel(_esc(matrix.axes[1]), fontsize=7)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     return fig

@@ -17,6 +17,8 @@ from reportgen.charts.spec import (
     Wheel,
 )
 from reportgen.compute import trends
+from reportgen.compute.layout import counted
+from reportgen.compute.rate import roll_up
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.model import Measure, Report
 
@@ -32,10 +34,12 @@ def report_charts(report: Report) -> dict[str, Chart]:
         out[f"{key}-objectives"] = Wheel(words.gettext("Objectives"), tuple(
             Slice(words.label(c.label), c.count, c.colour)
             for c in progress_counts(objectives, report.progress_scheme)))
-        rated = rating_counts(measures, report.scheme)
+        rated = rating_counts(counted(report, measures), report.scheme)
         if any(c.count for c in rated):
             out[f"{key}-measures"] = Wheel(words.gettext("Measures"), tuple(
                 Slice(words.label(c.label), c.count, c.colour) for c in rated))
+    if report.profile.overview_wheel == "by-outcome":
+        out["overall-objectives"] = by_outcome(report)
     for m in report.measures:
         if m.value is not None and m.history:
             out[f"trend-{m.id}"] = trend(report, m)
@@ -50,20 +54,40 @@ def report_charts(report: Report) -> dict[str, Chart]:
     return out
 
 
+def by_outcome(report: Report) -> Wheel:
+    """Return the overall objectives wheel with an inner ring of outcomes, each in the colour
+    of its objectives' progress rolled up by the profile's rule, and the outer ring in
+    outcome order (report 002: "priorities inner, deliverables outer")."""
+    words = report.words
+    inner, groups = [], []
+    for outcome in report.outcomes:
+        level = (roll_up((o.progress for o in outcome.objectives), report.profile.roll_up,
+                         report.progress_scheme) or report.progress_scheme.awaiting)
+        inner.append(Slice(f"{outcome.name}: {words.label(level.label)}",
+                           len(outcome.objectives), level.colour))
+        groups.append(tuple(Slice(words.label(c.label), c.count, c.colour) for c in
+                            progress_counts(outcome.objectives, report.progress_scheme)))
+    totals = tuple(Slice(words.label(c.label), c.count, c.colour)
+                   for c in progress_counts(report.objectives, report.progress_scheme))
+    return Wheel(words.gettext("Objectives"), totals, inner=tuple(inner), groups=tuple(groups))
+
+
 def risk_matrix(report: Report, kind: str) -> RiskMatrix:
     """Return the grid of open risks of one kind (threat or opportunity) by their place."""
     scale = report.items.scale
     assert scale is not None  # noqa: S101 - data.items always sets one
-    impact, likelihood = ((scale.impact, scale.likelihood) if kind == "threat" else
-                          (scale.opportunity_impact, scale.opportunity_likelihood))
+    words = report.words
+    impact, likelihood = (tuple(words.label(w) for w in axis) for axis in scale.axes(kind))
     placed: dict[tuple[int, int], list[str]] = {}
     for r in report.items.risks:
         if r.kind == kind and r.impact and r.likelihood and not r.closed:
             placed.setdefault((r.impact, r.likelihood), []).append(r.id)
     cells = tuple(Cell(i, j, scale.level(i * j)[1], tuple(placed.get((i, j), ())))
                   for i in range(1, len(impact) + 1) for j in range(1, len(likelihood) + 1))
-    title = "Strategic risks: threats" if kind == "threat" else "Strategic risks: opportunities"
-    return RiskMatrix(title, impact, likelihood, cells)
+    title = (words.gettext("Strategic risks: threats") if kind == "threat" else
+             words.gettext("Strategic risks: opportunities"))
+    return RiskMatrix(title, impact, likelihood, cells,
+                      axes=(words.gettext("Likelihood"), words.gettext("Impact")))
 
 
 def trend(report: Report, m: Measure) -> Trend:

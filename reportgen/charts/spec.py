@@ -34,6 +34,13 @@ class Wheel:
     title: str                 # "Objectives" or "Measures"
     slices: tuple[Slice, ...]  # in the scheme's order, zero counts allowed
     colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
+    # By outcome (report 002): the inner ring, one slice per outcome (labelled "outcome:
+    # its rolled-up progress", sized by its objectives, in that progress's colour), and the
+    # outer ring drawn as each outcome's slices in turn, so that every outcome's objectives
+    # sit outside it. `slices` stays the totals: the legend, the number in the middle and
+    # the alt text.
+    inner: tuple[Slice, ...] = ()
+    groups: tuple[tuple[Slice, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class RiskMatrix:
     likelihood: tuple[str, ...]     # Remote ... Highly probable
     cells: tuple[Cell, ...]         # every cell, impact-major
     colours: Colours = ()  # the council's palette: ("ink", "#..."), ("muted", ...)
+    axes: tuple[str, str] = ("Likelihood", "Impact")  # the axes' names, in the report's words
 
 
 Chart = Wheel | Trend | Bars | RiskMatrix
@@ -117,8 +125,12 @@ def alt_text(chart: Chart, words: Words | None = None) -> str:
             return w.format("%(title)s: none", title=chart.title)
         listed = ", ".join(f"{s.count} {s.label}" for s in shown)
         total = sum(s.count for s in shown)
-        return w.format("%(title)s: %(parts)s (%(total)s in all)", title=chart.title,
+        text = w.format("%(title)s: %(parts)s (%(total)s in all)", title=chart.title,
                         parts=listed, total=total)
+        if chart.inner:  # the inner ring: each outcome's rolled-up progress
+            text += w.format("; by outcome: %(parts)s",
+                             parts="; ".join(s.label for s in chart.inner))
+        return text
     if isinstance(chart, Trend):
         text = f"{chart.title}: " + ", ".join(
             f"{p.label} {p.text}" for p in chart.points
@@ -142,22 +154,27 @@ def alt_text(chart: Chart, words: Words | None = None) -> str:
         return w.format("%(title)s by quarter: %(parts)s.", title=chart.title,
                         parts="; ".join(parts))
     if isinstance(chart, RiskMatrix):
-        return risk_matrix_alt(chart)
+        return risk_matrix_alt(chart, w)
     raise TypeError(f"not a chart: {chart!r}")
 
 
-def risk_matrix_alt(chart: RiskMatrix) -> str:
-    """Every risk by cell, highest score first: "Strategic risks: threats, impact by
-    likelihood. Very high impact, Highly probable (score 16): SR3_CR3, SR15_CR16. ..."."""
+def risk_matrix_alt(chart: RiskMatrix, words: Words | None = None) -> str:
+    """Every risk by cell, highest score first: "Strategic risks: threats, 15 placed by
+    impact and likelihood. Very high impact, Highly probable likelihood (score 16): SR3_CR3,
+    SR15_CR16; ..."."""
+    w = words or Words()
     placed = sorted((c for c in chart.cells if c.risks),
                     key=lambda c: (-c.impact * c.likelihood, -c.impact))
     if not placed:
-        return f"{chart.title}: none"
-    parts = [f"{chart.impact[c.impact - 1]} impact, {chart.likelihood[c.likelihood - 1]} "
-             f"likelihood (score {c.impact * c.likelihood}): {', '.join(c.risks)}"
+        return w.format("%(title)s: none", title=chart.title)
+    parts = [w.format("%(impact)s impact, %(likelihood)s likelihood (score %(score)s): "
+                      "%(risks)s", impact=chart.impact[c.impact - 1],
+                      likelihood=chart.likelihood[c.likelihood - 1],
+                      score=c.impact * c.likelihood, risks=", ".join(c.risks))
              for c in placed]
     count = sum(len(c.risks) for c in placed)
-    return f"{chart.title}, {count} placed by impact and likelihood. " + "; ".join(parts) + "."
+    return w.format("%(title)s, %(count)s placed by impact and likelihood. %(cells)s.",
+                    title=chart.title, count=count, cells="; ".join(parts))
 
 
 def _plain(obj: Any) -> Any:
@@ -166,8 +183,10 @@ def _plain(obj: Any) -> Any:
     if is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, Any] = {"_type": type(obj).__name__}
         for f in fields(obj):
-            if f.name == "colours" and not getattr(obj, f.name):
-                continue  # our own colours: keys stay those of charts drawn before palettes
+            if f.name in ("colours", "inner", "groups") and not getattr(obj, f.name):
+                continue  # keys stay those of charts drawn before palettes and inner rings
+            if f.name == "axes" and getattr(obj, f.name) == f.default:
+                continue  # English axes: keys stay those of matrices drawn before words
             out[f.name] = _plain(getattr(obj, f.name))
         return out
     if isinstance(obj, (list, tuple)):

@@ -364,10 +364,12 @@ def publish(data_dir: Path | None, output: Path, time_limit: float, memory_limit
               help="Also list every measure's value, target, the rule's rating, the published "
                    "rating and why they differ, for checking before Cabinet.")
 @click.option("--strict", is_flag=True,
-              help="Fail on warnings too (a published rating overriding the rule needs a "
-                   "rating_reason).")
+              help="Fail as `build --strict` does: on warnings too (a published rating "
+                   "overriding the rule needs a rating_reason) and on anything not ready to "
+                   "publish (placeholders, awaited updates, Review or Action with no comment).")
 def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
     """Check quarter directories or data files; list every problem, write nothing."""
+    from reportgen.compute import readiness
     from reportgen.compute.audit import audit_text
     from reportgen.pipeline import load_plan_document, load_report
 
@@ -388,7 +390,8 @@ def validate(paths: tuple[Path, ...], audit: bool, strict: bool) -> None:
         report = load_report(quarter, _settings())
         if audit:
             click.echo(audit_text(report))
-        return report.warnings
+        # --strict checks what build --strict would refuse, so a reviewer learns it first
+        return report.warnings + (readiness.unready(report) if strict else [])
 
     def plan_warnings(year: Path) -> list[Problem]:  # plan-text.yaml too, as `plan` reads it
         return load_plan_document(year, _settings()).warnings

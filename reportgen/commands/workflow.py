@@ -237,7 +237,8 @@ def status(report: Report) -> dict[str, Any]:
         "directory": display_path(report.directory),
         "complete": not objectives and not measures and not any(
             i["awaiting"] for i in items.values()),
-        "objectives": {"total": len(report.objectives), "awaiting": objectives},
+        "objectives": {"total": len(report.objectives), "awaiting": objectives,
+                       "noun": _objective_noun(report)},
         "measures": {"total": len(report.measures), "awaiting": measures},
         **items,
         "report_text_placeholders": any(PLACEHOLDER in t for t in text),
@@ -245,24 +246,32 @@ def status(report: Report) -> dict[str, Any]:
     }
 
 
+def _objective_noun(report: Report) -> str:
+    """Return what the plan calls its progress-rated items: "deliverable" where they are all
+    deliverables (report 002), else "objective"."""
+    kinds = {o.kind for o in report.objectives}
+    return "deliverable" if kinds == {"deliverable"} else "objective"
+
+
 def status_text(found: dict[str, Any]) -> str:
     """Return the status as the policy team reads it in a terminal."""
     o, m = found["objectives"], found["measures"]
+    noun = o["noun"]
     lines = [f"{found['council']}, Quarter {found['quarter']} {found['year']} "
              f"({found['directory']})"]
     if found["complete"]:
-        counted = [f"{o['total']} objectives", f"{m['total']} measures",
+        counted = [_count(o["total"], noun), _count(m["total"], "measure"),
                    *(f"{found[k]['total']} {k}" for k in ITEM_KINDS if k in found)]
         lines.append(f"Everything is in: {', '.join(counted[:-1])} and {counted[-1]} updated.")
     else:
         items = "".join(f", {found[k]['awaiting']} of {found[k]['total']} {k}"
                         for k in ITEM_KINDS if k in found)
-        lines.append(f"Awaiting update: {o['awaiting']} of {o['total']} objectives, "
+        lines.append(f"Awaiting update: {o['awaiting']} of {_count(o['total'], noun)}, "
                      f"{m['awaiting']} of {m['total']} measures{items}.")
     for group in found["owners"]:
         kinds = "".join(f", {_count(len(group[k]), k.removesuffix('s'))}"
                         for k in ITEM_KINDS if group.get(k))
-        lines += ["", f"{group['owner']}: {_count(len(group['objectives']), 'objective')}, "
+        lines += ["", f"{group['owner']}: {_count(len(group['objectives']), noun)}, "
                       f"{_count(len(group['measures']), 'measure')}{kinds}"]
         lines += [f"  {x['kind']} {x['id']}: {x['title']}" for x in group["objectives"]]
         lines += [f"  measure   {x['id']} ({x['objective']}): {x['title']}"

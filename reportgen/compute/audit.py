@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportgen.core.model import Measure, Report
+from reportgen.core.model import Measure, Objective, Report
 from reportgen.core.ratings import COMPARE, Scheme
 
 HEADER = ("Measure", "Value", "Target", "Rule", "Published", "Shown", "Why")
@@ -85,7 +85,41 @@ def audit_text(report: Report) -> str:
     unexplained = sum(not m.rating_reason for m in overrides)
     lines.append(f"{len(overrides)} published rating{'s' * (len(overrides) != 1)} differ"
                  f"{'s' * (len(overrides) == 1)} from the rule; {unexplained} without a reason")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _progress_lines(report)) + "\n"
+
+
+PROGRESS_HEADER = ("Objective", "Measures", "Computed", "Entered", "Shown", "Why")
+
+
+def _progress_lines(report: Report) -> list[str]:
+    """Return the objectives' part of the audit, where progress comes from measures."""
+    setting = report.progress_from
+    if setting is None:
+        return []
+    rows = [PROGRESS_HEADER, *((o.id, ", ".join(o.rated_measures) or "-", _label(o.computed),
+                                _label(o.entered), o.progress.label, _progress_why(o))
+                               for o in report.objectives)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(PROGRESS_HEADER) - 1)]
+    lines = ["", f"Objective progress from measures ({setting.rule})"]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+              + "  " + row[-1] for row in rows]
+    differ = [o for o in report.objectives if o.overridden]
+    unexplained = sum(not o.progress_reason for o in differ)
+    lines.append(f"{len(differ)} entered progress{'es' * (len(differ) != 1)} differ"
+                 f"{'s' * (len(differ) == 1)} from the measures'; {unexplained} without a "
+                 "reason")
+    return lines
+
+
+def _progress_why(o: Objective) -> str:
+    """Say why the objective shows the progress it does."""
+    if o.computed is None:
+        return "no rated measures: as entered" if o.entered else "no rated measures"
+    if o.entered is None:
+        return "computed from its measures"
+    if not o.overridden:
+        return "entered, and the measures agree"
+    return f"OVERRIDES the measures: {o.progress_reason or 'NO REASON GIVEN (progress_reason)'}"
 
 
 

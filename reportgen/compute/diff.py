@@ -61,19 +61,30 @@ class Override:
     rule: str
     published: str
     reason: str | None
+    item: str = "measure"  # or objective: entered progress that differs from its measures'
+    measures: str = ""  # an objective's: its measures' ratings and the roll-up rule
 
 
 def overrides(report: Report) -> list[Override]:
-    """Return every published rating that differs from the rule, in report order: not a
-    change, but what a reviewer must read before Cabinet whatever else changed."""
+    """Return every published rating that differs from the rule, in report order, then
+    every entered objective progress that differs from its measures': not a change, but
+    what a reviewer must read before Cabinet whatever else changed."""
+    rule = report.progress_from.rule if report.progress_from else ""
     return [Override(m.id, m.title, m.text(m.value), m.text(m.target),
                      m.rule_rating.label if m.rule_rating else "no rating",
                      m.published or "", m.rating_reason)
-            for m in report.measures if m.overridden]
+            for m in report.measures if m.overridden] + [
+        Override(o.id, o.title, "", "", o.computed.label if o.computed else "",
+                 o.entered.label if o.entered else "", o.progress_reason, "objective",
+                 f"{', '.join(o.rated_measures)}; {rule}")
+        for o in report.objectives if o.overridden]
 
 
 def _override_line(o: Override) -> str:
     reason = o.reason or "no reason given"
+    if o.item == "objective":
+        return (f"{o.id} {o.title}: published {o.published}, computed from its measures "
+                f"{o.rule} ({o.measures}): {reason}")
     return (f"{o.id} {o.title}: published {o.published}, the rule gives {o.rule} "
             f"(value {o.value}, target {o.target}): {reason}")
 
@@ -295,7 +306,8 @@ def as_markdown(changes: list[Change], old_label: str, new_label: str,
         lines += ["", "#### Published ratings that differ from the rule", "",
                   "| Measure | Value | Target | Rule | Published | Reason |",
                   "|---|---|---|---|---|---|"]
-        lines += [f"| {_md(f'{o.id} {o.title}')} | {_md(o.value)} | {_md(o.target)} | "
+        lines += [f"| {_md(f'{o.id} {o.title}')} | "
+                  f"{_md(o.value or f'measures: {o.measures}')} | {_md(o.target)} | "
                   f"{_md(o.rule)} | **{_md(o.published)}** | "
                   f"{_md(o.reason) if o.reason else '**no reason given**'} |" for o in published]
     return "\n".join(lines).rstrip() + "\n"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from reportgen.compute.layout import counted
 from reportgen.compute.summary import progress_counts, rating_counts
 from reportgen.core.items import Item, Status
-from reportgen.core.model import Measure, Report
+from reportgen.core.model import Measure, Objective, Report
 from reportgen.core.numbers import Quantity
 from reportgen.core.ratings import AWAITING
 
@@ -70,14 +71,17 @@ def _core_data(report: Report) -> dict[str, Any]:
         "summary": {
             "objectives": {c.label: c.count for c in
                            progress_counts(report.objectives, report.progress_scheme)},
-            "measures": {c.label: c.count for c in rating_counts(report.measures, report.scheme)},
+            # the report's own counts: without earlier data where the profile counts this
+            # quarter only (layout.counted); every measure is still listed below
+            "measures": {c.label: c.count for c in rating_counts(counted(report, report.measures),
+                                                                 report.scheme)},
         },
         "objectives": [
             {"id": o.id, "title": o.title, "outcome": o.outcome_id, "owner": o.owner,
              # a deliverable's is as typed in the plan ("March 2021", "Ongoing")
              "expected_completion": o.expected_completion or o.completion_text,
              "progress": None if o.progress.label == AWAITING else o.progress.label,
-             "comment": o.comment}
+             "comment": o.comment, **_progress_fields(o, report)}
             for o in report.objectives
         ],
         "measures": [
@@ -95,8 +99,25 @@ def _core_data(report: Report) -> dict[str, Any]:
              "rule_rating": m.rule_rating.label if m.rule_rating else None,
              "published_rating": m.published, "reason": m.rating_reason}
             for m in report.measures if m.overridden
+        ] + [
+            {"objective": o.id, "rated_measures": list(o.rated_measures),
+             "computed_progress": o.computed.label if o.computed else None,
+             "published_progress": o.entered.label if o.entered else None,
+             "reason": o.progress_reason}
+            for o in report.objectives if o.overridden
         ],
     }
+
+
+def _progress_fields(o: Objective, report: Report) -> dict[str, Any]:
+    """Return how progress computed from measures came about, where the plan computes it
+    (nothing otherwise, so exports of other plans keep their shape)."""
+    if report.progress_from is None:
+        return {}
+    return {"computed_progress": o.computed.label if o.computed else None,
+            "entered_progress": o.entered.label if o.entered else None,
+            "rated_measures": list(o.rated_measures), "progress_reason": o.progress_reason,
+            "overridden": o.overridden}
 
 
 def _rating_fields(m: Measure) -> dict[str, Any]:

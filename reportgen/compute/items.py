@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportgen.compute.summary import join as summary_join
 from reportgen.core.items import Item, Project, Risk, StatusScheme
 from reportgen.core.model import QUARTER_END_MONTH, Measure, Report, earlier_year
+from reportgen.core.words import Words
 
 MONTH_NAMES = ("January February March April May June July August September October "
                "November December").split()
@@ -100,31 +102,43 @@ def status_table(report: Report, kind: str, by: str = "theme") -> CrossTable:
                        lambda i: i.status.label if i.status else None)
 
 
-def month_year(year: str, quarter: int) -> str:
+def month_year(words: Words, year: str, quarter: int) -> str:
     """Return the quarter's last month in full: "June 2023" for Quarter 1 2023-24."""
     month = QUARTER_END_MONTH[quarter]
-    return f"{MONTH_NAMES[month - 1]} {int(year[:4]) + (quarter == 4)}"
+    return f"{words.gettext(MONTH_NAMES[month - 1])} {int(year[:4]) + (quarter == 4)}"
 
 
 def before_month(report: Report) -> str:
     """Return the quarter before's last month: "March 2023" for Quarter 1 2023-24."""
     if report.quarter > 1:
-        return month_year(report.year, report.quarter - 1)
-    return month_year(earlier_year(report.year, 1), 4)
+        return month_year(report.words, report.year, report.quarter - 1)
+    return month_year(report.words, earlier_year(report.year, 1), 4)
 
 
-def quarter_end(report: Report) -> str:
-    """Return "the end of June 2023" for Quarter 1 2023-24."""
-    month = QUARTER_END_MONTH[report.quarter]
-    year = int(report.year[:4]) + (report.quarter == 4)
-    return f"the end of {MONTH_NAMES[month - 1]} {year}"
+def now_month(report: Report) -> str:
+    """Return this quarter's last month: "June 2023" for Quarter 1 2023-24."""
+    return month_year(report.words, report.year, report.quarter)
 
 
-def count_words(n: int, noun: str, capital: bool = False) -> str:
-    """Return "seven projects", "one project": words up to ten, then digits."""
-    word = NUMBER_WORDS[n] if n <= 10 else f"{n:,}"
-    word = word.capitalize() if capital else word
-    return f"{word} {noun}{'' if n == 1 else 's'}"
+def now_label(report: Report) -> str:
+    """Return this quarter as sentences name it: "Quarter 1 2023-24"."""
+    return report.words.format("Quarter %(quarter)s %(year)s", quarter=report.quarter,
+                               year=report.year)
+
+
+def before_label(report: Report) -> str:
+    """Return the quarter compared with, as sentences name it ("Quarter 4 2022-23"), or ""
+    when there was none to read."""
+    if report.items.before is None:
+        return ""
+    year, quarter = report.items.before
+    return report.words.format("Quarter %(quarter)s %(year)s", quarter=quarter, year=year)
+
+
+def number(words: Words, n: int, capital: bool = False) -> str:
+    """Return a count as report 004 writes it: words up to ten ("seven"), then digits."""
+    word = words.gettext(NUMBER_WORDS[n]) if n <= 10 else f"{n:,}"
+    return word[:1].upper() + word[1:] if capital else word
 
 
 def percent(part: int, whole: int) -> str:
@@ -134,51 +148,84 @@ def percent(part: int, whole: int) -> str:
 
 def measures_sentences(report: Report) -> list[str]:
     """Return the measures summary: the share that met target, and those not reported."""
-    table = measures_table(report)
+    words, table = report.words, measures_table(report)
     met = sum(table.count(label) for label in report.measures_met)
     out = []
     if table.total:
-        out.append(f"At {quarter_end(report)}, of the updates available, "
-                   f"{percent(met, table.total)} of performance measures with a quarterly "
-                   f"target had met or exceeded them ({met} out of {table.total}).")
+        out.append(words.format(
+            "At the end of %(month)s, of the updates available, %(share)s of performance "
+            "measures with a quarterly target had met or exceeded them (%(met)s out of "
+            "%(total)s).", month=now_month(report), share=percent(met, table.total), met=met,
+            total=table.total))
     missing = [m for m in report.measures if m.no_data is not None]
     if missing:
-        verb = "has" if len(missing) == 1 else "have"
-        out.append(f"{count_words(len(missing), 'measure', True)} {verb} not been reported "
-                   "this quarter.")
+        out.append(words.ngettext("%(n)s measure has not been reported this quarter.",
+                                  "%(n)s measures have not been reported this quarter.",
+                                  len(missing)) % {"n": number(words, len(missing), True)})
     return out
 
 
 def milestone_sentences(report: Report) -> list[str]:
     """Return the milestones summary: the share on track, statuses none has, changes."""
-    scheme = report.items.schemes["milestones"]
+    words, scheme = report.words, report.items.schemes["milestones"]
     table = status_table(report, "milestones")
     if not table.total:
         return []
     met_words = [s.label for s in scheme.ranked if s.met and table.count(s.label)] or [
         s.label for s in scheme.ranked if s.met]
     met = sum(table.count(s.label) for s in scheme.ranked if s.met)
-    out = [f"At {quarter_end(report)}, of the updates available, {percent(met, table.total)} "
-           f"of priority milestones were assessed as "
-           f"{join([_quote(w) for w in met_words], 'or')} ({met} out of {table.total})."]
+    out = [words.format(
+        "At the end of %(month)s, of the updates available, %(share)s of priority milestones "
+        "were assessed as %(statuses)s (%(met)s out of %(total)s).", month=now_month(report),
+        share=percent(met, table.total), statuses=either(words, [_quote(words, w)
+                                                                 for w in met_words]),
+        met=met, total=table.total)]
     for s in scheme.ranked:
         if not s.met and not table.count(s.label):
-            out.append(f"There are no milestones reported with a status of {_quote(s.label)}.")
-    out += _moves(report, report.items.milestones, scheme, "milestone")
+            out.append(words.format("There are no milestones reported with a status of "
+                                    "%(status)s.", status=_quote(words, s.label)))
+    out += _moves(report, report.items.milestones, scheme)
     return out
 
 
-def join(parts: list[str], word: str = "and") -> str:
-    """Join as English does, with "and" or "or": "a", "a or b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+def either(words: Words, parts: list[str]) -> str:
+    """Join alternatives in the report's words: "a", "a or b", "a, b or c"."""
+    if len(parts) == 1:
+        return parts[0]
+    return words.format("%(items)s or %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
 
 
-def _quote(word: str) -> str:
-    return f"‘{word.lower()}’"
+def _quote(words: Words, word: str) -> str:
+    return f"‘{words.label(word).lower()}’"
 
 
-def _moves(report: Report, items: Sequence[Item], scheme: StatusScheme, noun: str) -> list[str]:
-    """Say each move from one status to another: "five milestones relating to A Resilient
+# Each move as report 004 words it: by improved/worsened, and with or without the theme
+MOVES = {
+    ("improved", True): (
+        "%(n)s milestone relating to %(theme)s has an improved status from %(before)s in "
+        "%(then)s to %(now)s in %(quarter)s.",
+        "%(n)s milestones relating to %(theme)s have an improved status from %(before)s in "
+        "%(then)s to %(now)s in %(quarter)s."),
+    ("worsened", True): (
+        "%(n)s milestone relating to %(theme)s has a worsened status from %(before)s in "
+        "%(then)s to %(now)s in %(quarter)s.",
+        "%(n)s milestones relating to %(theme)s have a worsened status from %(before)s in "
+        "%(then)s to %(now)s in %(quarter)s."),
+    ("improved", False): (
+        "%(n)s milestone has an improved status from %(before)s in %(then)s to %(now)s in "
+        "%(quarter)s.",
+        "%(n)s milestones have an improved status from %(before)s in %(then)s to %(now)s in "
+        "%(quarter)s."),
+    ("worsened", False): (
+        "%(n)s milestone has a worsened status from %(before)s in %(then)s to %(now)s in "
+        "%(quarter)s.",
+        "%(n)s milestones have a worsened status from %(before)s in %(then)s to %(now)s in "
+        "%(quarter)s."),
+}
+
+
+def _moves(report: Report, items: Sequence[Item], scheme: StatusScheme) -> list[str]:
+    """Say each move from one status to another: "Five milestones relating to A Resilient
     City have an improved status from 'some slippage' in ... to 'on track' in ..."."""
     moves: dict[tuple[str, str, str], list[Item]] = {}
     for item in items:
@@ -186,15 +233,14 @@ def _moves(report: Report, items: Sequence[Item], scheme: StatusScheme, noun: st
         if change in ("improved", "worsened") and item.previous and item.status:
             moves.setdefault((change, item.previous.label, item.status.label), []).append(item)
     names = {o.id: o.title for o in report.outcomes}
-    out = []
+    words, out = report.words, []
     for (change, before, now), moved in moves.items():
         theme = {i.outcome_id for i in moved}
-        where = f" relating to {names[next(iter(theme))]}" if len(theme) == 1 else ""
-        verb = "has" if len(moved) == 1 else "have"
-        out.append(f"{count_words(len(moved), noun, True)}{where} {verb} "
-                   f"{'an improved' if change == 'improved' else 'a worsened'} status from "
-                   f"{_quote(before)} in {report.items.before_label} to {_quote(now)} in "
-                   f"Quarter {report.quarter} {report.year}.")
+        one, many = MOVES[(change, len(theme) == 1)]
+        out.append(words.ngettext(one, many, len(moved)) % {
+            "n": number(words, len(moved), True), "theme": names[next(iter(theme))],
+            "before": _quote(words, before), "then": before_label(report),
+            "now": _quote(words, now), "quarter": now_label(report)})
     return out
 
 
@@ -226,53 +272,82 @@ def project_changes(report: Report) -> list[tuple[str, list[Change]]]:
 
 def project_sentences(report: Report) -> list[str]:
     """Return the projects summary: how many, the share met, what changed, how many new."""
+    words = report.words
     scheme, projects = report.items.schemes["projects"], report.items.projects
     if not projects:
         return []
     met = [p for p in projects if p.status and p.status.met]
-    met_words = join([_quote(s.label) for s in scheme.statuses if s.met], "or")
-    out = [f"At {quarter_end(report)}, there were a total of {len(projects)} priority projects.",
-           f"{len(met) / len(projects):.0%} of priority projects were assessed as either "
-           f"{met_words}."]
-    if not report.items.before_label:
+    share = f"{len(met) / len(projects):.0%}"  # "67%": no decimals, as 004 prints
+    out = [words.ngettext("At the end of %(month)s, there was a total of %(n)s priority "
+                          "project.", "At the end of %(month)s, there were a total of %(n)s "
+                          "priority projects.", len(projects))
+           % {"month": now_month(report), "n": len(projects)},
+           words.format("%(share)s of priority projects were assessed as either %(statuses)s.",
+                        share=share, statuses=either(
+                            words, [_quote(words, s.label) for s in scheme.statuses if s.met]))]
+    if report.items.before is None:
         return out
     changes = [c for _, group in project_changes(report) for c in group]
     kinds = {k: sum(c.change == k for c in changes) for k in ("improved", "worsened", "closed",
                                                                "new")}
-    changed = kinds["improved"] + kinds["worsened"] + kinds["closed"]
-    parts = [f"{NUMBER_WORDS[n] if n <= 10 else n} {words}" for n, words in (
-        (kinds["improved"], "improved"), (kinds["worsened"], "worsened"),
-        (kinds["closed"], f"{'was' if kinds['closed'] == 1 else 'were'} closed (N/A)")) if n]
-    sentence = (f"There {'was' if changed == 1 else 'were'} "
-                f"{count_words(changed, 'project')} where the status changed from that "
-                f"reported at {report.items.before_label}")
-    out.append(sentence + (f"; {join(parts, 'and')}." if parts else "."))
+    out.append(_changed_sentence(report, kinds))
     if kinds["new"]:
-        verb = "has" if kinds["new"] == 1 else "have"
-        out.append(f"{count_words(kinds['new'], 'priority project', True)} {verb} been "
-                   "included in reporting for the first time this quarter.")
+        out.append(words.ngettext(
+            "%(n)s priority project has been included in reporting for the first time this "
+            "quarter.", "%(n)s priority projects have been included in reporting for the "
+            "first time this quarter.", kinds["new"]) % {"n": number(words, kinds["new"],
+                                                                      True)})
     return out
+
+
+PROJECT_CHANGES = {"improved": ("%(n)s improved", "%(n)s improved"),
+                   "worsened": ("%(n)s worsened", "%(n)s worsened"),
+                   "closed": ("%(n)s was closed (N/A)", "%(n)s were closed (N/A)")}
+
+
+def _changed_sentence(report: Report, kinds: dict[str, int]) -> str:
+    """Say how many projects changed status since the quarter before, and how."""
+    words = report.words
+    changed = kinds["improved"] + kinds["worsened"] + kinds["closed"]
+    parts = [words.ngettext(*PROJECT_CHANGES[k], kinds[k]) % {"n": number(words, kinds[k])}
+             for k in PROJECT_CHANGES if kinds[k]]
+    sentence = words.ngettext(
+        "There was %(n)s project where the status changed from that reported at %(then)s",
+        "There were %(n)s projects where the status changed from that reported at %(then)s",
+        changed) % {"n": number(words, changed), "then": before_label(report)}
+    if not parts:
+        return words.format("%(sentence)s.", sentence=sentence)
+    return words.format("%(sentence)s; %(changes)s.", sentence=sentence,
+                        changes=summary_join(parts, words))
 
 
 def open_risks(report: Report) -> list[Risk]:
     return [r for r in report.items.risks if not r.closed]
 
 
+RISK_CHANGES = {"new": ("%(n)s new risk", "%(n)s new risks"),
+                "increased": ("%(n)s risk with an increased score",
+                              "%(n)s risks with an increased score"),
+                "decreased": ("%(n)s risk with a decreased score",
+                              "%(n)s risks with a decreased score"),
+                "closed": ("%(n)s risk closed", "%(n)s risks closed")}
+
+
 def risk_sentences(report: Report) -> list[str]:
     """Return the risks summary: how many are open, and the changes."""
-    risks = report.items.risks
+    words, risks = report.words, report.items.risks
     if not risks:
         return []
-    out = [f"At {quarter_end(report)}, there were {len(open_risks(report))} strategic risks."]
-    counts = {k: sum(r.change == k for r in risks) for k in ("new", "increased", "decreased",
-                                                             "closed")}
-    phrases = {"new": "new RISKS", "increased": "RISKS with an increased score",
-               "decreased": "RISKS with a decreased score", "closed": "RISKS closed"}
-    parts = [f"{NUMBER_WORDS[n] if n <= 10 else n} "
-             + phrases[k].replace("RISKS", "risk" if n == 1 else "risks")
+    count = len(open_risks(report))
+    out = [words.ngettext("At the end of %(month)s, there was %(n)s strategic risk.",
+                          "At the end of %(month)s, there were %(n)s strategic risks.", count)
+           % {"month": now_month(report), "n": count}]
+    counts = {k: sum(r.change == k for r in risks) for k in RISK_CHANGES}
+    parts = [words.ngettext(*RISK_CHANGES[k], n) % {"n": number(words, n)}
              for k, n in counts.items() if n]
-    if parts and report.items.before_label:
-        out.append(f"Since {report.items.before_label}: {join(parts, 'and')}.")
+    if parts and report.items.before is not None:
+        out.append(words.format("Since %(then)s: %(changes)s.", then=before_label(report),
+                                changes=summary_join(parts, words)))
     return out
 
 
@@ -281,28 +356,46 @@ def risks_changed(report: Report) -> list[Risk]:
     return [r for r in report.items.risks if r.change]
 
 
-def risk_change_text(r: Risk) -> str:
+def risk_change_text(r: Risk, words: Words | None = None) -> str:
     """Return the change as printed: "Decreased from 12 to 8", "New", "Closed"."""
-    if r.change in ("decreased", "increased"):
-        return f"{r.change.capitalize()} from {r.previous_score} to {r.score}"
-    return (r.change or "").capitalize()
+    words = words or Words()
+    if r.change == "decreased":
+        return words.format("Decreased from %(before)s to %(now)s", before=r.previous_score,
+                            now=r.score)
+    if r.change == "increased":
+        return words.format("Increased from %(before)s to %(now)s", before=r.previous_score,
+                            now=r.score)
+    return {"new": words.gettext("New"), "closed": words.gettext("Closed")}.get(r.change or "",
+                                                                               "")
 
 
-def position(m: Measure) -> str:
+def position(m: Measure, words: Words | None = None) -> str:
     """Return a measure's position as report 004 prints it, without the value: "Quarterly
     status = Blue", "No quarterly target", or why there is no data."""
+    words = words or Words()
     if m.no_data is not None:
         return m.no_data
     if m.rating is not None:
-        return f"Quarterly status = {m.rating.label}"
-    return m.not_rated or "No quarterly target"
+        return words.format("Quarterly status = %(status)s", status=words.label(m.rating.label))
+    return words.label(m.not_rated or "No quarterly target")
+
+
+WAS = {"measure": "This measure was reported as %(status)s in %(then)s.",
+       "milestone": "This milestone was reported as %(status)s in %(then)s."}
 
 
 def was_sentence(report: Report, label: str | None, noun: str) -> str:
     """Return "This measure was reported as 'green' in Quarter 4 2022-23." or ""."""
-    if not label or not report.items.before_label:
+    if not label or report.items.before is None:
         return ""
-    return f"This {noun} was reported as {_quote(label)} in {report.items.before_label}."
+    return report.words.format(WAS[noun], status=_quote(report.words, label),
+                               then=before_label(report))
+
+
+NEW_ITEM = {"project": "Priority project added for reporting for the first time in "
+                       "%(quarter)s.",
+            "milestone": "Priority milestone added for reporting for the first time in "
+                         "%(quarter)s."}
 
 
 def item_note(report: Report, item: Item, noun: str) -> str:
@@ -311,15 +404,19 @@ def item_note(report: Report, item: Item, noun: str) -> str:
     for the first time in ...", "... changed from 'red' in ... to 'n/a' (project closure)"."""
     kind = "projects" if isinstance(item, Project) else "milestones"
     change = report.items.schemes[kind].change(item.previous, item.status)
-    now = f"Quarter {report.quarter} {report.year}"
+    words = report.words
     if change == "new":
-        return f"Priority {noun} added for reporting for the first time in {now}."
+        return words.format(NEW_ITEM[noun], quarter=now_label(report))
     if change is None or item.previous is None or item.status is None:
         return ""
     if isinstance(item, Project):
-        why = f" ({item.closed})" if change == "closed" and item.closed else ""
-        return (f"The status of this {noun} has changed from {_quote(item.previous.label)} "
-                f"in {report.items.before_label} to {_quote(item.status.label)}{why}.")
+        values = {"before": _quote(words, item.previous.label), "then": before_label(report),
+                  "now": _quote(words, item.status.label), "why": item.closed}
+        if change == "closed" and item.closed:
+            return words.format("The status of this project has changed from %(before)s in "
+                                "%(then)s to %(now)s (%(why)s).", **values)
+        return words.format("The status of this project has changed from %(before)s in "
+                            "%(then)s to %(now)s.", **values)
     return was_sentence(report, item.previous.label, noun)
 
 
@@ -333,3 +430,8 @@ def theme_items(report: Report, outcome_id: str, with_measures: bool = True
             "projects": [i for i in report.items.projects if i.outcome_id == outcome_id],
             "measures": measures,
             "risks": [r for r in report.items.risks if r.outcome_id == outcome_id]}
+
+
+def scale_words(report: Report, steps: Sequence[str]) -> str:
+    """Return a risk scale's steps numbered, in the report's words: "1 Low, 2 Medium"."""
+    return ", ".join(f"{i} {report.words.label(word)}" for i, word in enumerate(steps, 1))

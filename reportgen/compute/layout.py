@@ -81,6 +81,35 @@ def measures_in(report: Report, outcome: Outcome, table: str) -> list[Measure]:
             if not (awaiting and is_awaiting(m)) and not (earlier and is_earlier(m))]
 
 
+def counted(report: Report, measures: list[Measure]) -> list[Measure]:
+    """Return the measures that counts of ratings take: all of them, or, where the profile
+    counts this quarter only (report 002), not those whose data is from before the quarter
+    began: they are shown in the previous-quarter table, but were last quarter's news."""
+    if report.profile.count != "this-quarter":
+        return measures
+    start = quarter_start(report)
+    return [m for m in measures if m.as_at is None or m.as_at >= start]
+
+
+def report_measures_in(report: Report, table: str) -> list[Measure]:
+    """Return every outcome's measures that a table holds, for the report-wide tables
+    (sections latest-measures and previous-quarter-measures, report 002)."""
+    return [m for outcome in report.outcomes for m in measures_in(report, outcome, table)]
+
+
+def section_heading(report: Report, table: str) -> str:
+    """Return a report-wide measure table's heading: "Measures Updated for Quarter 1
+    2021-22", or for the previous-quarter table the quarter before's ("Measures with new
+    data for Quarter 4 2020-21")."""
+    if table == "latest-measures":
+        return report.words.format("Measures Updated for Quarter %(quarter)s %(year)s",
+                                   quarter=report.quarter, year=report.year)
+    quarter, year = ((report.quarter - 1, report.year) if report.quarter > 1
+                     else (4, earlier_year(report.year, 1)))
+    return report.words.format("Measures with new data for Quarter %(quarter)s %(year)s",
+                               quarter=quarter, year=year)
+
+
 def table_heading(report: Report, outcome: Outcome, table: str) -> str:
     """Return a table's heading under its outcome: "People: Latest Measure Data"."""
     return report.words.format(TABLE_HEADINGS[table], outcome=outcome.name)

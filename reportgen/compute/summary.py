@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportgen.core.model import Measure, Objective, Report
+from reportgen.compute.layout import counted
+from reportgen.compute.rate import roll_up
+from reportgen.core.model import Measure, Objective, Outcome, Report
 from reportgen.core.ratings import DEFAULT_PROGRESS, ProgressScheme, Scheme
 from reportgen.core.words import Words
 
@@ -84,15 +86,16 @@ def measures_sentence(report: Report) -> str:
     if not report.profile.measures_sentence:
         return ""
     words = report.words
-    counts = [c for c in rating_counts(report.measures, report.scheme) if c.count]
+    measures = counted(report, report.measures)
+    counts = [c for c in rating_counts(measures, report.scheme) if c.count]
     rated = sum(c.count for c in counts)
-    total = len(report.measures)
+    total = len(measures)
     if not rated:
         return words.format("None of the %(total)s measures has a rating against a target "
                             "this quarter.", total=total)
     parts = join([f"{c.count} {words.label(c.label)}" for c in counts], words)
     # a status published with no target (Derby City's) is a rating, but not against a target
-    if all(m.target is not None for m in report.measures if m.rating):
+    if all(m.target is not None for m in measures if m.rating):
         sentence = words.ngettext(
             "Of the %(total)s measures, %(rated)s is rated against a target this quarter: "
             "%(parts)s.", "Of the %(total)s measures, %(rated)s are rated against a target "
@@ -102,3 +105,41 @@ def measures_sentence(report: Report) -> str:
             "Of the %(total)s measures, %(rated)s is rated this quarter: %(parts)s.",
             "Of the %(total)s measures, %(rated)s are rated this quarter: %(parts)s.", rated)
     return sentence % {"total": total, "rated": rated, "parts": parts}
+
+
+def outcome_statement(report: Report, outcome: Outcome) -> str:
+    """Return an outcome's overall statement (report 002): its objectives' progress and its
+    rated measures' ratings, each rolled up into one word by the profile's rule, e.g. "This
+    outcome shows overall “Good” progress but “Review” based on 2 rated measures." "" when
+    nothing is rated."""
+    words = report.words
+    rule = report.profile.roll_up
+    progress = roll_up((o.progress for o in outcome.objectives), rule, report.progress_scheme)
+    rated = [m for m in counted(report, outcome.measures) if m.rating is not None]
+    rating = roll_up((m.rating for m in rated), rule, report.scheme)
+    values = {"progress": words.label(progress.label) if progress else "",
+              "rating": words.label(rating.label) if rating else "", "rated": len(rated)}
+    if progress and rating:
+        if progress.label == rating.label:
+            sentence = words.ngettext(
+                "This outcome shows overall “%(progress)s” progress and a “%(rating)s” rating "
+                "based on %(rated)s rated measure.",
+                "This outcome shows overall “%(progress)s” progress and a “%(rating)s” rating "
+                "based on %(rated)s rated measures.", len(rated))
+        else:
+            sentence = words.ngettext(
+                "This outcome shows overall “%(progress)s” progress but “%(rating)s” based on "
+                "%(rated)s rated measure.",
+                "This outcome shows overall “%(progress)s” progress but “%(rating)s” based on "
+                "%(rated)s rated measures.", len(rated))
+    elif progress:
+        sentence = words.gettext("This outcome shows overall “%(progress)s” progress; none of "
+                                 "its measures is rated this quarter.")
+    elif rating:
+        sentence = words.ngettext(
+            "This outcome's measures are rated “%(rating)s” overall, based on %(rated)s rated "
+            "measure.", "This outcome's measures are rated “%(rating)s” overall, based on "
+            "%(rated)s rated measures.", len(rated))
+    else:
+        return ""
+    return sentence % values

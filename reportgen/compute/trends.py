@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportgen.compute.layout import counted
 from reportgen.compute.summary import join
 from reportgen.core.model import QUARTER_END_MONTH, Measure, Objective, Report, earlier_year
 from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, Rating
@@ -45,6 +46,8 @@ def trend_rows(report: Report, kind: str) -> list[TrendRow]:
     """Count objectives ("objectives") or rated measures ("measures") per rating for each
     quarter of the year so far, in the key's order."""
     by_quarter = {s.quarter: s for s in report.quarters}
+    # this quarter's counts are the overview's: the measures it counts (layout.counted)
+    now = {m.id for m in counted(report, report.measures)}
     levels: list[Progress | Rating] = list(report.progress_scheme.levels
                                            if kind == "objectives" else report.scheme.bands)
     rows: list[TrendRow] = []
@@ -55,7 +58,8 @@ def trend_rows(report: Report, kind: str) -> list[TrendRow]:
             if status is None:
                 counts.append(None)
                 continue
-            given = status.progress.values() if kind == "objectives" else status.ratings.values()
+            given = (status.progress.values() if kind == "objectives" else
+                     [r for i, r in status.ratings.items() if n != report.quarter or i in now])
             counts.append(sum(r is not None and r.label == level.label for r in given))
         rows.append(TrendRow(level.label, level.colour, level.icon, tuple(counts)))
     if kind == "objectives":  # "Awaiting update" only where it happened
@@ -102,8 +106,10 @@ def was(report: Report, previous: Progress | Rating | None, change: str | None) 
 
 
 def changes_sentence(report: Report) -> str:
-    """Say how many ratings improved and worsened since last quarter, or "" in Quarter 1."""
-    if not any(s.quarter == report.quarter - 1 for s in report.quarters):
+    """Say how many ratings improved and worsened since last quarter (for Quarter 1, last
+    plan year's Quarter 4), or "" when there is no quarter before."""
+    q1 = report.quarter == 1 and report.before is not None
+    if not q1 and not any(s.quarter == report.quarter - 1 for s in report.quarters):
         return ""
     changes = {"improved": [0, 0], "worsened": [0, 0]}
     for o in report.objectives:
@@ -113,10 +119,14 @@ def changes_sentence(report: Report) -> str:
         if change := measure_change(m, report):
             changes[change][1] += 1
     words = report.words
+    improved = _change_part(words, "improved", *changes["improved"])
+    worsened = _change_part(words, "worsened", *changes["worsened"])
+    if q1:
+        return words.format("Since Quarter 4 %(year)s, %(improved)s and %(worsened)s.",
+                            year=earlier_year(report.year, 1), improved=improved,
+                            worsened=worsened)
     return words.format("Since Quarter %(quarter)s, %(improved)s and %(worsened)s.",
-                        quarter=report.quarter - 1,
-                        improved=_change_part(words, "improved", *changes["improved"]),
-                        worsened=_change_part(words, "worsened", *changes["worsened"]))
+                        quarter=report.quarter - 1, improved=improved, worsened=worsened)
 
 
 def _change_part(words: Words, word: str, objectives: int, measures: int) -> str:
@@ -163,4 +173,5 @@ def action_objectives(report: Report) -> list[Objective]:
 def action_measures(report: Report) -> list[Measure]:
     """Return the measures rated in the scheme's worst band."""
     worst = report.scheme.bands[-1].label
-    return [m for m in report.measures if m.rating is not None and m.rating.label == worst]
+    return [m for m in counted(report, report.measures)
+            if m.rating is not None and m.rating.label == worst]

@@ -104,6 +104,17 @@ class RiskScale:
     opportunity_likelihood: tuple[str, ...]
     levels: tuple[tuple[int, str, str], ...]  # (lowest score, word, colour), highest first
 
+    @property
+    def highest(self) -> int:
+        """Return the highest score the grid has: 16 on a 4x4 scale."""
+        return len(self.impact) * len(self.likelihood)
+
+    def axes(self, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the impact and likelihood words of a threat or an opportunity."""
+        if kind == "opportunity":
+            return self.opportunity_impact, self.opportunity_likelihood
+        return self.impact, self.likelihood
+
     def level(self, score: int) -> tuple[str, str]:
         """Return the score's level word and colour: (Significant, #d4351c)."""
         for lowest, word, colour in self.levels:
@@ -165,7 +176,8 @@ class Items:
     risks: list[Risk] = field(default_factory=list)
     schemes: dict[str, StatusScheme] = field(default_factory=dict)  # milestones, projects
     scale: RiskScale | None = None
-    before_label: str = ""  # the previous quarter, as printed: "Quarter 4 2022-23"
+    before_label: str = ""  # the previous quarter, in data: "Quarter 4 2022-23"
+    before: tuple[str, int] | None = None  # its plan year and quarter, for the report's words
     cross_tables: tuple[str, ...] = ("theme",)  # groupings of the cross-tables: theme, owner
 
     def __bool__(self) -> bool:
@@ -206,3 +218,4 @@ DERBY_SCALE = RiskScale(
     opportunity_likelihood=("Rare", "Unlikely", "Probable", "Highly probable"),
     levels=((12, "Significant", RED), (6, "Medium", AMBER), (1, "Low", GREEN)),
 )
+BUILT_IN_SCALES = {"4x4": DERBY_SCALE}  # plan.yaml's risk_scale: by name

@@ -11,7 +11,14 @@ from reportgen.core.errors import Problem
 from reportgen.core.items import Items
 from reportgen.core.numbers import Quantity
 from reportgen.core.profile import Profile
-from reportgen.core.ratings import DEFAULT_PROGRESS, Progress, ProgressScheme, Rating, Scheme
+from reportgen.core.ratings import (
+    DEFAULT_PROGRESS,
+    FromMeasures,
+    Progress,
+    ProgressScheme,
+    Rating,
+    Scheme,
+)
 from reportgen.core.words import Words
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -61,6 +68,7 @@ class Measure:
     rating_where: tuple[str, int, int] | None = None  # file, line, column of `rating:`
     rule_rating: Rating | None = None  # what the scheme's rule gives (compute.rate)
     not_rated: str | None = None  # "Baseline" or "No quarterly target", as published
+    not_reported: str | None = None  # why it is not in this quarter's report
 
     @property
     def overridden(self) -> bool:
@@ -93,6 +101,19 @@ class Objective:
     previous: Progress | None = None  # the progress in the previous quarter, if entered
     kind: str = "objective"  # or "deliverable": one of an outcome's deliverables
     completion_text: str = ""  # a deliverable's expected completion as typed: "Ongoing"
+    entered: Progress | None = None  # the progress word the update gives, if any
+    progress_reason: str | None = None  # why it differs from the computed progress
+    progress_where: tuple[str, int, int] | None = None  # file, line, column of `progress:`
+    # computed from its measures (plan.yaml's progress_from_measures), by compute.rate
+    computed: Progress | None = None
+    rated_measures: tuple[str, ...] = ()  # the measure ratings it was computed from
+    not_reported: str | None = None  # why it is not in this quarter's report
+
+    @property
+    def overridden(self) -> bool:
+        """Tell whether the entered progress differs from the one computed from measures."""
+        return (self.computed is not None and self.entered is not None
+                and self.entered.label != self.computed.label)
 
     @property
     def completion_label(self) -> str:
@@ -122,6 +143,14 @@ class Outcome:
 
     def measures_reported(self, reporting: str) -> list[Measure]:
         return [m for m in self.measures if m.reporting == reporting]
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A headline initiative (report 002): its title, if any, and the quarter's activity."""
+
+    title: str
+    items: tuple[str, ...]
 
 
 Figures = tuple[Quantity | None, Quantity | None]  # a measure's (value, target) as reported
@@ -167,6 +196,14 @@ class Report:
     items: Items = field(default_factory=Items)  # milestones, projects, risks (report 004)
     layout: str = "objectives"  # objectives (report 001) | themes (report 004)
     measures_met: tuple[str, ...] = ()  # bands that count as met/exceeded target
+    progress_from: FromMeasures | None = None  # objective progress computed from measures
+    overview: str = ""  # the quarter's own text in the overview (Markdown)
+    initiatives_intro: str = ""
+    initiatives: list[Initiative] = field(default_factory=list)
+    not_reported_intro: str = ""
+    # objectives, deliverables and measures of the plan left out of this quarter's report
+    # (`not_reported:`), with why; they are in no table and no count
+    not_reported: list[Objective | Measure] = field(default_factory=list)
 
     @property
     def objectives(self) -> list[Objective]:

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 # Report sections, in the default order. A section with nothing to show is left out.
 SECTIONS = ("cover", "contents", "introduction", "overview", "key", "trend-over-time",
             "action-items", "outcomes")
+# Sections a profile may add (report 002): every outcome's measures in one table, the
+# headline initiatives, and the items not included in this quarter's report.
+MORE_SECTIONS = ("latest-measures", "previous-quarter-measures", "initiatives", "not-reported")
 # What each outcome's section holds, in the default order.
-OUTCOME_PARTS = ("wheels", "progress", "latest-measures", "previous-quarter-measures",
-                 "awaiting-data", "annual-measures", "notes", "trends")
+OUTCOME_PARTS = ("statement", "wheels", "progress", "latest-measures",
+                 "previous-quarter-measures", "awaiting-data", "annual-measures", "notes",
+                 "trends")
 DEFAULT_OUTCOME_PARTS = ("wheels", "progress", "latest-measures", "annual-measures", "notes",
                          "trends")
 
@@ -56,6 +60,11 @@ class Profile:
         table: tuple(Column(name) for name in names) for table, names in DEFAULT_COLUMNS.items()})
     percentages: bool = False      # "1 (3%) has been completed, ..."
     measures_sentence: bool = True  # the overview's sentence counting measure ratings
+    # which rated measures are counted: "all", or "this-quarter" (not those whose data is
+    # from an earlier quarter: they are shown in their table but were last quarter's news)
+    count: str = "all"
+    roll_up: str = "average"  # how an outcome's statement combines ratings (compute.rate)
+    overview_wheel: str = "counts"  # or "by-outcome": outcomes inside their objectives
     words: Mapping[str, str | list[str]] = field(default_factory=dict)
 
     def has(self, part: str) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from reportgen.core.errors import did_you_mean
 from reportgen.core.numbers import Quantity
+from reportgen.core.words import Phrase
 
 HIGH_TARGET = Decimal(95)  # "if the target is greater than 95%": percentages only
 
@@ -46,6 +47,8 @@ COMPARE = {"same-quarter-last-year": "the same quarter last year",
            "previous-quarter": "the previous quarter"}
 # Published words that say "not rated this period" (reports 002 and 004), in any scheme.
 NOT_RATED = ("Baseline", "No quarterly target")
+# How many ratings roll up into one (compute.rate.roll_up; docs/data-format.md)
+ROLL_UPS = ("worst", "majority", "average")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class Rating:
     when: Condition | None = None
     when_high_target: Condition | None = None
     reference: str | None = None  # thresholds rule: at or better than "target" | "floor"
+    # the key's words as translatable phrases, when written from the rule (the
+    # description is then their English); none when the council wrote its own
+    phrases: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,12 +83,29 @@ class Travel:
 
     def sentences(self) -> list[str]:
         """Return the key's words for the adjustment."""
-        since = COMPARE[self.compare]
-        return ([f"{a} becomes {b} where performance has improved on {since}." for a, b in
-                 self.improved] +
-                [f"{a} becomes {b} where performance has not improved on {since}." for a, b in
-                 self.not_improved] +
-                [f"Without a value for {since}, the rating is the rule's."])
+        return [p.english for p in self.phrases()]
+
+    def phrases(self) -> list[Phrase]:
+        """Return the key's sentences for the adjustment, as translatable phrases."""
+        moves = [(TRAVEL_WORDS[self.compare][0], a, b) for a, b in self.improved] + \
+                [(TRAVEL_WORDS[self.compare][1], a, b) for a, b in self.not_improved]
+        return ([Phrase(message, (("a", a), ("b", b)), ("a", "b")) for message, a, b in moves]
+                + [Phrase(TRAVEL_WORDS[self.compare][2])])
+
+
+# The key's sentences for direction of travel, per comparison: improved, not improved,
+# and without a value to compare with. Whole sentences, so each language words them whole.
+TRAVEL_WORDS = {
+    "same-quarter-last-year": (
+        "%(a)s becomes %(b)s where performance has improved on the same quarter last year.",
+        "%(a)s becomes %(b)s where performance has not improved on the same quarter last "
+        "year.",
+        "Without a value for the same quarter last year, the rating is the rule's."),
+    "previous-quarter": (
+        "%(a)s becomes %(b)s where performance has improved on the previous quarter.",
+        "%(a)s becomes %(b)s where performance has not improved on the previous quarter.",
+        "Without a value for the previous quarter, the rating is the rule's."),
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +144,11 @@ class Scheme:
     def notes(self) -> list[str]:
         """Return the key's sentences beyond the bands' own words."""
         return self.travel.sentences() if self.travel else []
+
+    @property
+    def note_phrases(self) -> list[Phrase]:
+        """Return the key's sentences beyond the bands' own words, as phrases."""
+        return self.travel.phrases() if self.travel else []
 
     def _relative_band(self, value: Quantity, target: Quantity, better: str,
                        unit: str) -> Rating:
@@ -189,6 +217,25 @@ class ProgressScheme:
     def get(self, label: str) -> Progress | None:
         """Return the level with this word, or None."""
         return next((p for p in self.levels if p.label == label), None)
+
+
+@dataclass(frozen=True)
+class FromMeasures:
+    """Objective progress computed from the objective's measures (plan.yaml's
+    `progress_from_measures:`): each rated measure's band becomes a progress word by
+    `mapping` (a band missing from it keeps its own word), then the words roll up by
+    `rule`, a word of ROLL_UPS."""
+
+    rule: str
+    mapping: tuple[tuple[str, str], ...] = ()
+    # where the setting and each mapped band are (file, line, column), for problems found
+    # once the settings have chosen the measure scheme
+    where: tuple[str, int, int] = ("", 0, 0)
+    mapping_where: tuple[tuple[str, tuple[str, int, int]], ...] = ()
+
+    def word(self, band: str) -> str:
+        """Return the progress word a measure band stands for."""
+        return dict(self.mapping).get(band, band)
 
 
 AWAITING = "Awaiting update"
@@ -348,43 +395,112 @@ def _travel(spec: Mapping[str, Any] | None, labels: list[str]) -> Travel | None:
 
 
 def _described(bands: list[Rating], rule: str = "relative") -> list[Rating]:
-    """Fill in descriptions from the thresholds, so the key cannot disagree with the rule."""
+    """Fill in descriptions from the thresholds, so the key cannot disagree with the rule.
+    A council's own description is kept as written (and has no phrases)."""
     out = []
     for i, band in enumerate(bands):
-        if rule == "thresholds":
-            text = band.description or _reference_words(band, bands[i - 1] if i else None)
-        else:
-            upper = bands[i - 1].when if i else None
-            text = band.description or _range_words(band.when, upper)
-            high = band.when_high_target or (bands[i - 1].when_high_target if i else None)
-            if high and not band.description:
-                text += f" ({_side(high.threshold)} than target if the target is greater than 95%)"
+        phrases: tuple[Phrase, ...] = ()
+        if not band.description:
+            phrases = _key_phrases(band, bands[i - 1] if i else None, rule)
+        text = band.description or " ".join(p.english for p in phrases)
         out.append(Rating(band.label, band.colour, band.icon, text, band.when,
-                          band.when_high_target, band.reference))
+                          band.when_high_target, band.reference, phrases))
     return out
 
 
-def _reference_words(band: Rating, better: Rating | None) -> str:
+def _key_phrases(band: Rating, better: Rating | None, rule: str) -> tuple[Phrase, ...]:
+    """Return the key's words for a band, given the next better band (None for the best)."""
+    if rule == "thresholds":
+        return (_reference_words(band, better),)
+    words = [_range_words(band.when, better.when if better else None)]
+    high = band.when_high_target or (better.when_high_target if better else None)
+    if high:
+        words.append(_high_target_words(high.threshold))
+    return tuple(words)
+
+
+# The key's words for the thresholds rule, by the band's limit and the better band's.
+REFERENCE_WORDS = {
+    "target": "At or better than its target",
+    "floor": "Worse than its target, but at or better than its floor",
+}
+WORSE_THAN = {"target": "Worse than its target", "floor": "Worse than its floor"}
+
+
+def _reference_words(band: Rating, better: Rating | None) -> Phrase:
     """Say in words which values a band of the thresholds rule takes."""
-    if band.reference == "target":
-        return "At or better than its target"
-    if band.reference == "floor":
-        return "Worse than its target, but at or better than its floor"
-    return f"Worse than its {better.reference if better else 'target'}"
+    if band.reference in ("target", "floor"):
+        return Phrase(REFERENCE_WORDS[band.reference])
+    return Phrase(WORSE_THAN[better.reference if better and better.reference else "target"])
 
 
 def _side(t: Decimal) -> str:
-    return f"{abs(t):g}% {'better' if t > 0 else 'worse'}" if t else "on"
+    """Return which side of the target a threshold is: better, worse or on."""
+    return "better" if t > 0 else "worse" if t < 0 else "on"
 
 
-def _range_words(lower: Condition | None, upper: Condition | None) -> str:
+def _n(t: Decimal) -> tuple[tuple[str, str], ...]:
+    return (("n", f"{abs(t):g}"),)
+
+
+# The key's words for the relative rule: whole sentences per side of the target (better,
+# worse, on), so that each language can word them whole. A band's range is given by its
+# own condition (d above a lower limit) and the next better band's (d below an upper one).
+BETWEEN = {
+    ("worse", "worse"): "Between %(low)s%% worse and %(high)s%% worse than target",
+    ("worse", "better"): "Between %(low)s%% worse and %(high)s%% better than target",
+    ("better", "better"): "Between %(low)s%% better and %(high)s%% better than target",
+}
+# A limit at the target itself: whether the band includes "on target" depends on the op
+# (the band's own >= includes it; the better band's >= leaves it to that band).
+BETWEEN_ON = {
+    ("worse", ">="): "Up to %(low)s%% worse than target",
+    ("worse", ">"): "On target or up to %(low)s%% worse than target",
+    ("better", ">="): "On target or up to %(high)s%% better than target",
+    ("better", ">"): "Up to %(high)s%% better than target",
+}
+# d above a limit: > (more than) and >= (at the limit or more)
+ABOVE = {
+    (">", "better"): "More than %(n)s%% better than target",
+    (">", "worse"): "Less than %(n)s%% worse than target, or better",
+    (">", "on"): "Better than target",
+    (">=", "better"): "%(n)s%% better than target or more",
+    (">=", "worse"): "%(n)s%% worse than target or better",
+    (">=", "on"): "On target or better",
+}
+# d below the better band's limit: its condition fails, so >= gives <, > gives <=
+BELOW = {
+    (">=", "worse"): "More than %(n)s%% worse than target",
+    (">=", "better"): "Less than %(n)s%% better than target",
+    (">=", "on"): "Worse than target",
+    (">", "worse"): "%(n)s%% worse than target or more",
+    (">", "better"): "%(n)s%% better than target or less",
+    (">", "on"): "On target or worse",
+}
+HIGH_TARGET_WORDS = {
+    "better": "(%(n)s%% better than target if the target is greater than 95%%)",
+    "worse": "(%(n)s%% worse than target if the target is greater than 95%%)",
+    "on": "(on target if the target is greater than 95%)",
+}
+
+
+def _range_words(lower: Condition | None, upper: Condition | None) -> Phrase:
     """Say in words which d a band takes, given its own and the next better band's conditions."""
     if lower and upper:
-        return f"Between {_side(lower.threshold)} and {_side(upper.threshold)} than target"
+        sides = (_side(lower.threshold), _side(upper.threshold))
+        message = (BETWEEN_ON.get((sides[0], upper.op)) if sides[1] == "on" else
+                   BETWEEN_ON.get((sides[1], lower.op)) if sides[0] == "on" else
+                   BETWEEN.get(sides))
+        if message is None:  # a limit above the better band's: no value reaches the band
+            return Phrase("Any value")
+        values = (("low", f"{abs(lower.threshold):g}"), ("high", f"{abs(upper.threshold):g}"))
+        return Phrase(message, tuple(v for v in values if f"%({v[0]})s" in message))
     if lower:
-        return (f"More than {_side(lower.threshold)} than target" if lower.op == ">"
-                else f"{_side(lower.threshold).capitalize()} than target or more")
+        return Phrase(ABOVE[(lower.op, _side(lower.threshold))], _n(lower.threshold))
     if upper:
-        return (f"More than {_side(upper.threshold)} than target" if upper.op == ">="
-                else f"{_side(upper.threshold).capitalize()} than target or more")
-    return "Any value"
+        return Phrase(BELOW[(upper.op, _side(upper.threshold))], _n(upper.threshold))
+    return Phrase("Any value")
+
+
+def _high_target_words(t: Decimal) -> Phrase:
+    return Phrase(HIGH_TARGET_WORDS[_side(t)], _n(t))

@@ -17,7 +17,8 @@ import functools
 import gettext as gettext_module
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -44,6 +45,23 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
     write_mo(compiled, parsed)  # fuzzy entries are left out, as msgfmt does
     compiled.seek(0)
     return gettext_module.GNUTranslations(compiled)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A fixed phrase made by code (the key's words for a rule) as a message id and the
+    values of its placeholders, so each language translates the whole sentence rather than
+    English pieces. `labels` names the values that are rating words, translated too."""
+
+    message: str
+    values: tuple[tuple[str, str], ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @property
+    def english(self) -> str:
+        """Return the phrase in English (the message ids' language)."""
+        return self.message % dict(self.values) if PLACEHOLDER.search(self.message) \
+            else self.message
 
 
 class Words:
@@ -76,7 +94,21 @@ class Words:
     def format(self, message: str, **values: object) -> str:
         """Return the words for a message with its placeholders filled."""
         text = self.gettext(message)
-        return text % values if PLACEHOLDER.search(message) else text
+        if not PLACEHOLDER.search(message):
+            return text
+        if self.language == "cy":
+            text = welsh_and(text, values)
+        return text % values
+
+    def phrase(self, phrase: Phrase) -> str:
+        """Return a phrase made by code in the report's language."""
+        values = {name: self.label(value) if name in phrase.labels else value
+                  for name, value in phrase.values}
+        return self.format(phrase.message, **values)
+
+    def phrases(self, phrases: Iterable[Phrase]) -> str:
+        """Return phrases that make one text (a band's key words), joined by spaces."""
+        return " ".join(self.phrase(p) for p in phrases)
 
     def month(self, number: int) -> str:
         """Return a month's short name: 1 -> "Jan"."""
@@ -91,6 +123,31 @@ class Words:
         """Return a rating word in the report's language (a council's own word unchanged)."""
         return self.gettext(word)
 
+
+
+# Welsh "a" (and), "na" (than) and "â" (with) are "ac", "nag" and "ag" before a vowel; the
+# catalogue writes "a %(name)s" and the value, known only when the phrase is filled in,
+# decides. Numbers are read as Welsh words: 1 (un), 8 (wyth), 11 (un ar ddeg), 16 (un ar
+# bymtheg), 80-89 (wyth deg), 800-899 (wyth cant) and 8,000-8,999 (wyth mil) start with a
+# vowel. (12-15 and 17-19 differ between the traditional and the decimal count, so they
+# keep the plain form.)
+WELSH_BEFORE_VOWEL = {"a": "ac", "na": "nag", "â": "ag"}
+WELSH_AND = re.compile(r"(?<![\w'])(a|na|â) (?=%\((\w+)\)s)")
+WELSH_VOWELS = "aeiouwyâêîôûŵŷáéíóúàèìòù"
+VOWEL_NUMBER = re.compile(r"(1|8|11|16|8\d|8\d\d|8\d\d\d)(?!\d)")
+
+
+def welsh_and(text: str, values: Mapping[str, object]) -> str:
+    """Return a Welsh phrase with "a %(name)s" made "ac %(name)s" (and "na", "â" made
+    "nag", "ag") where the value starts with a vowel sound."""
+    def conjunction(found: re.Match[str]) -> str:
+        value = str(values.get(found[2], "")).lstrip()
+        if value[:1].isdigit():
+            vowel = VOWEL_NUMBER.match(value.replace(",", "")) is not None
+        else:
+            vowel = value[:1].lower() in WELSH_VOWELS if value else False
+        return (WELSH_BEFORE_VOWEL[found[1]] if vowel else found[1]) + " "
+    return WELSH_AND.sub(conjunction, text)
 
 
 def check_own(message: str, text: str, names: set[str] | None = None) -> str | None:

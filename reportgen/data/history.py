@@ -124,12 +124,20 @@ def last_year_q4(quarter_dir: Path, year: str, quarter: int, objectives: dict[st
                  measures: dict[str, Measure],
                  levels: ProgressScheme = DEFAULT_PROGRESS) -> QuarterStatus | None:
     """Return last plan year's Quarter 4, read with this year's plan, as the quarter before
-    a Quarter 1 (rated by compute.rate); None for other quarters or when it is not there."""
+    a Quarter 1 (rated by compute.rate); None for other quarters or when it is not there.
+    An objective whose id carries over (it has progress there) takes that as its progress
+    before, as within a year; a new objective has none, so it never counts as changed."""
     if quarter != 1:
         return None
     directory, before_year, _ = previous_quarter(quarter_dir, year, quarter)
     found = snapshot(directory)
-    return _status(before_year, 4, found, objectives, measures, levels) if found else None
+    if found is None:
+        return None
+    status = _status(before_year, 4, found, objectives, measures, levels)
+    for o in objectives.values():
+        if o.id in found.progress:
+            o.previous = status.progress[o.id]
+    return status
 
 
 def fill(quarter_dir: Path, year: str, quarter: int, objectives: dict[str, Objective],

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from reportgen.core import numbers, ratings
 from reportgen.core.errors import DataError, Problem, UsageError, did_you_mean, display_path
-from reportgen.core.model import Measure, Objective, Outcome, Report, earlier_year
+from reportgen.core.model import Initiative, Measure, Objective, Outcome, Report, earlier_year
 from reportgen.data import glyphs, history, textlimits
 from reportgen.data.items import apply_update, fill_previous, plan_items
 from reportgen.data.layout import REPORT_FILE, is_quarter_dir, plan_path, update_paths
@@ -118,6 +118,7 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                           set_aside)
         _apply_measures(doc, update, measures, spec.year, problems, set_aside)
     problems += _unreported(plan_doc, spec, deliverables)
+    left_out = _leave_out(outcomes, everything, measures)
     for outcome_id in text.achievements:
         if outcome_id not in {o.id for o in outcomes} | set_aside:
             problems.append(report_doc.problem(
@@ -139,7 +140,34 @@ def _assemble(quarter_dir: Path, plan: Loaded[PlanFile], report: Loaded[ReportFi
                   quarter_dir, text.introduction, text.achievements_intro, text.achievements,
                   quarters=quarters, progress_scheme=levels, profile=profile, words=words,
                   before=before, items=items, layout=spec.layout,
-                  measures_met=_measures_met(plan_doc, spec, scheme, problems))
+                  measures_met=_measures_met(plan_doc, spec, scheme, problems),
+                  progress_from=_from_measures(plan_doc, spec, levels, problems),
+                  overview=text.overview, initiatives_intro=text.initiatives_intro,
+                  initiatives=[Initiative(i.title or "", tuple(i.items))
+                               for i in text.initiatives],
+                  not_reported_intro=text.not_reported_intro, not_reported=left_out)
+
+
+def _leave_out(outcomes: list[Outcome], everything: dict[str, Objective],
+               measures: dict[str, Measure]) -> list[Objective | Measure]:
+    """Take the items updated with `not_reported:` out of the outcomes (and of the dicts the
+    history is read for), so that no table, count or wheel has them; return them, in plan
+    order, for the list of what this report leaves out."""
+    left: list[Objective | Measure] = []
+    for outcome in outcomes:
+        left += [o for o in outcome.objectives if o.not_reported is not None]
+        outcome.objectives = [o for o in outcome.objectives if o.not_reported is None]
+        for o in outcome.objectives:
+            left += [m for m in o.measures if m.not_reported is not None]
+            o.measures = [m for m in o.measures if m.not_reported is None]
+        left += [m for m in outcome.key_measures if m.not_reported is not None]
+        outcome.key_measures = [m for m in outcome.key_measures if m.not_reported is None]
+    for item in left:
+        if isinstance(item, Objective):
+            everything.pop(item.id, None)
+        else:
+            measures.pop(item.id, None)
+    return left
 
 
 def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
@@ -154,6 +182,27 @@ def _measures_met(doc: Document, spec: PlanFile, scheme: ratings.Scheme | None,
             problems.append(doc.problem(("measures_met", i), f"'{word}' is not a band of "
                                         f"{scheme.name}{did_you_mean(word, labels)}"))
     return tuple(spec.measures_met) or tuple(labels[:len(labels) // 2])
+
+
+def _from_measures(doc: Document, spec: PlanFile, levels: ratings.ProgressScheme,
+                   problems: list[Problem]) -> ratings.FromMeasures | None:
+    """Return how objective progress is computed from measures, if the plan says so. The
+    progress words are checked here; the bands once the settings have chosen the measure
+    scheme (compute.rate)."""
+    given = spec.progress_from_measures
+    if given is None:
+        return None
+    words = [p.label for p in levels.ranked]
+    for band, word in given.map.items():
+        if word not in words:
+            problems.append(doc.problem(
+                ("progress_from_measures", "map", band), f"'{word}' is not a progress word "
+                f"of the plan{did_you_mean(word, words, 'use one of')}"))
+    return ratings.FromMeasures(
+        given.rule, tuple(given.map.items()),
+        (doc.name, *doc.where(("progress_from_measures",), at_key=True)),
+        tuple((band, (doc.name, *doc.where(("progress_from_measures", "map", band),
+                                           at_key=True))) for band in given.map))
 
 
 def _check_quarter(quarter_dir: Path, doc: Document, quarter: int,
@@ -254,12 +303,22 @@ def _apply_objectives(doc: Document, update: UpdateFile, objectives: dict[str, O
     for ident, entry in entries.items():
         if objective := _claim(doc, section, ident, objectives, problems, unknown, set_aside):
             if entry.progress and (level := levels.get(entry.progress)) in levels.ranked:
-                objective.progress = level
+                objective.progress = objective.entered = level
+                objective.progress_where = (doc.name, *doc.where((section, ident, "progress")))
             elif entry.progress:
                 problems.append(doc.problem(
                     (section, ident, "progress"), f"'{entry.progress}' is not one of: "
                     f"{', '.join(words[:-1])} or {words[-1]}"))
+            objective.progress_reason = entry.progress_reason
+            if entry.progress_reason is not None and entry.progress is None:
+                problems.append(doc.problem((section, ident, "progress_reason"), (
+                    "progress_reason explains an entered progress that differs from the one "
+                    "computed from the measures: give progress: too, or delete it")))
             objective.comment = entry.comment or ""
+            objective.not_reported = entry.not_reported
+            if entry.not_reported is not None and entry.progress:
+                problems.append(doc.problem((section, ident, "not_reported"),
+                                            "give either progress or not_reported, not both"))
 
 
 def _unreported(doc: Document, spec: PlanFile,
@@ -315,6 +374,10 @@ def _fill_measure(doc: Document, key: Key, entry: MeasureUpdate, measure: Measur
     measure.no_data, measure.as_at, measure.note = entry.no_data, entry.as_at, entry.note
     if entry.value is not None and entry.no_data is not None:
         problems.append(doc.problem((*key, "no_data"), "give either value or no_data, not both"))
+    measure.not_reported = entry.not_reported
+    if entry.not_reported is not None and entry.value is not None:
+        problems.append(doc.problem((*key, "not_reported"),
+                                    "give either value or not_reported, not both"))
     earlier = {earlier_year(year, n) for n in range(1, 11)}
     for label, text in entry.history.items():
         at = (*key, "history", label)

@@ -53,6 +53,9 @@ def profile_from(doc: Document, spec: PlanFile,
         columns=columns,
         percentages=bool(summary and summary.percentages),
         measures_sentence=summary.measures if summary else True,
+        count=summary.count if summary else "all",
+        roll_up=given.roll_up,
+        overview_wheel=given.overview_wheel,
         words=own)
     return profile, Words(given.language, own)
 

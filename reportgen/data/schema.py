@@ -210,6 +210,33 @@ class ItemSchemes(Shape):
     projects: Text | StatusSchemeSpec = Field("projects", description="projects or a scheme.")
 
 
+ScaleWords = Annotated[list[Text], Field(min_length=2, max_length=10)]
+
+
+class RiskBandSpec(Shape):
+    """A band of risk scores: its lowest score, its name and colour."""
+
+    lowest: int = Field(ge=1, le=100, description="The band's lowest score; it runs up to the "
+                                                  "next band's lowest (one band starts at 1).")
+    name: Text = Field(description="The band's name, e.g. Significant, High.")
+    colour: Colour = Field(description="Its colour in the matrix and register, #rrggbb.")
+
+
+class RiskScaleSpec(Shape):
+    """A council's risk scale: the words of each step of impact and likelihood, lowest
+    first (their number is the size of each axis), and the score bands."""
+
+    impact: ScaleWords = Field(description="Impact steps, lowest first: 1, 2, ...")
+    likelihood: ScaleWords = Field(description="Likelihood steps, lowest first.")
+    opportunity_impact: ScaleWords | None = Field(
+        None, description="Opportunities' impact words (as many as impact's); by default "
+                          "impact's.")
+    opportunity_likelihood: ScaleWords | None = Field(
+        None, description="Opportunities' likelihood words (as many as likelihood's); by "
+                          "default likelihood's.")
+    bands: list[RiskBandSpec] = Field(min_length=1, description="Score bands, highest first.")
+
+
 class PartSpec(Shape):
     """A part of a deliverable, printed as a row under it in the delivery plan table."""
 
@@ -317,9 +344,12 @@ class SchemeSpec(Shape):
 Grouping = Literal["theme", "owner"]  # what the status cross-tables count by
 Icon = Literal["star", "tick", "circle", "triangle", "flag", "square", "diamond"]
 Section = Literal["cover", "contents", "introduction", "overview", "key", "trend-over-time",
-                  "action-items", "outcomes"]
-OutcomePart = Literal["wheels", "progress", "latest-measures", "previous-quarter-measures",
-                      "awaiting-data", "annual-measures", "notes", "trends"]
+                  "action-items", "outcomes", "latest-measures", "previous-quarter-measures",
+                  "initiatives", "not-reported"]
+OutcomePart = Literal["statement", "wheels", "progress", "latest-measures",
+                      "previous-quarter-measures", "awaiting-data", "annual-measures", "notes",
+                      "trends"]
+RollUp = Literal["worst", "majority", "average"]  # compute.rate.ROLL_UPS
 class ProgressLevelSpec(Shape):
     """One objective progress word, as services enter it."""
 
@@ -332,6 +362,18 @@ class ProgressLevelSpec(Shape):
                           "[shows good progress, show good progress].")
     action: bool = Field(False, description="Listed under the items needing action (by "
                                             "default the last word is).")
+
+
+class FromMeasuresSpec(Shape):
+    """Objective progress computed from the objective's rated measures."""
+
+    rule: Literal["worst", "majority", "average"] = Field(
+        description="How the measures' ratings combine: worst (the worst), majority (the "
+                    "most common; a tie goes to the worse) or average (the mean place, a "
+                    "half rounding to the worse).")
+    map: dict[str, Text] = Field(
+        default_factory=dict, description="Measure band -> progress word, e.g. Green: Good; "
+                                          "a band left out keeps its own word.")
 
 
 class ProgressSchemeSpec(Shape):
@@ -376,6 +418,10 @@ class SummarySpec(Shape):
     percentages: bool = Field(False, description="Give each count's share: '17 (52%) have "
                                                  "good progress'; the shares add up to 100.")
     measures: bool = Field(True, description="Print the sentence counting measure ratings.")
+    count: Literal["all", "this-quarter"] = Field(
+        "all", description="Which rated measures the sentences, wheels, trend over time and "
+                           "items needing action count: all, or this-quarter (not those whose "
+                           "data is from an earlier quarter, in the previous-quarter table).")
 
 
 class ProfileSpec(Shape):
@@ -394,6 +440,14 @@ class ProfileSpec(Shape):
         default_factory=dict, description="Per table (progress, latest-measures, "
         "previous-quarter-measures, annual-measures, awaiting-data), its columns in order.")
     summary: SummarySpec | None = Field(None, description="The overview's summary sentences.")
+    overview_wheel: Literal["counts", "by-outcome"] = Field(
+        "counts", description="The overview's objectives wheel: counts (one ring), or "
+                              "by-outcome (an inner ring of outcomes, each in the colour of "
+                              "its rolled-up progress, inside their objectives).")
+    roll_up: RollUp = Field(
+        "average", description="How an outcome's statement combines its objectives' progress "
+                               "and its measures' ratings into one word each: worst, majority "
+                               "or average.")
     words: dict[str, Text | tuple[Text, Text]] = Field(
         default_factory=dict, description="The council's own words for any fixed phrase, by "
                                           "its English words (docs/profile.md).")
@@ -423,10 +477,17 @@ class PlanFile(Shape):
                     "outcomes) and owner.")
     item_statuses: ItemSchemes = Field(default_factory=ItemSchemes,
                                        description="Status schemes of milestones and projects.")
+    risk_scale: Text | RiskScaleSpec = Field(
+        "4x4", description="The strategic risks' scale: 4x4 (impact Low to Very high, "
+                           "likelihood Remote to Highly probable) or a scale of your own.")
     progress: Text | ProgressSchemeSpec = Field(
         "complete-good-review-action",
         description="Objective progress words: complete-good-review-action, "
                     "strong-good-review-action, or a scheme of your own.")
+    progress_from_measures: FromMeasuresSpec | None = Field(
+        None, description="Compute each objective's progress from its rated measures "
+                          "(docs/data-format.md); an entered progress word wins, with a "
+                          "warning where it differs.")
     report: ProfileSpec | None = Field(None, description="The report's sections, columns and "
                                                          "words (docs/profile.md).")
 
@@ -470,6 +531,15 @@ class PlanTextFile(Shape):
         None, description="The delivery plan table's heading, introduction and key.")
 
 
+class InitiativeSpec(Shape):
+    """A headline initiative and what was done for it this quarter."""
+
+    title: Text | None = Field(None, description="The initiative, e.g. Taking action on "
+                                                 "climate change.")
+    items: list[Text] = Field(min_length=1, description="The quarter's activity, one bullet "
+                                                        "each (Markdown).")
+
+
 class ReportFile(Shape):
     """report.yaml: the quarter's report text."""
 
@@ -479,6 +549,16 @@ class ReportFile(Shape):
         "", description="Printed above the achievements (Markdown).")
     achievements: dict[str, list[Text]] = Field(
         default_factory=dict, description="Per outcome id, a list of bullets (Markdown).")
+    overview: str = Field("", description="Printed in the overview, under the summary "
+                                          "sentences (Markdown).")
+    initiatives_intro: str = Field("", description="Printed above the headline initiatives "
+                                                   "(Markdown).")
+    initiatives: list[InitiativeSpec] = Field(
+        default_factory=list, description="The headline initiatives: each a title (optional) "
+                                          "and the quarter's activity as bullets.")
+    not_reported_intro: str = Field(
+        "", description="Printed above the list of items not included in this report "
+                        "(Markdown).")
 
 
 class ObjectiveUpdate(Shape):
@@ -490,8 +570,14 @@ class ObjectiveUpdate(Shape):
         {"type": "null"}]})] = Field(
         None, description="Complete, Good, Review or Action (or the plan's own progress "
                           "words); leave out until known.")
+    progress_reason: Text | None = Field(
+        None, description="Why the progress differs from the one computed from the "
+                          "objective's measures (progress_from_measures).")
     comment: str | None = Field(
         None, description="What happened this quarter and what is being done (Markdown).")
+    not_reported: Text | None = Field(
+        None, description="Not in this quarter's report, and why (e.g. it starts next "
+                          "quarter): listed under 'not-reported', not counted.")
 
 
 class MeasureUpdate(Shape):
@@ -518,6 +604,9 @@ class MeasureUpdate(Shape):
     as_at: Date | None = Field(None, description="The date of the data, YYYY-MM-DD.")
     no_data: Text | None = Field(None, description="No value this quarter, and why.")
     note: Text | None = Field(None, description="A note printed under the table.")
+    not_reported: Text | None = Field(
+        None, description="Not in this quarter's report, and why: listed under "
+                          "'not-reported', in no table and not counted.")
 
 
 class MilestoneUpdate(Shape):
@@ -675,7 +764,9 @@ def _problem(doc: Document, shape: type[Shape], error: Any) -> Problem:
         return doc.problem(loc[:-1], f"missing required field '{loc[-1]}'")
     if kind == "literal_error":
         allowed = error["ctx"]["expected"].replace("'", "")
-        return doc.problem(loc, f"'{given}' is not one of: {allowed}")
+        words = re.split(r", | or ", allowed)
+        return doc.problem(loc, f"'{given}' is not one of: {allowed}"
+                                f"{did_you_mean(str(given), words)}")
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
         want = {"string_type": "text", "list_type": "a list (lines starting with '- ')"}.get(
             kind, "a mapping (lines of 'key: value')")

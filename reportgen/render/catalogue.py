@@ -10,16 +10,19 @@ tests/test_words.py checks that each language's catalogue translates every one o
 
 from __future__ import annotations
 
+import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from reportgen.compute import layout
+from reportgen.compute import items, layout
+from reportgen.core import items as core_items
 from reportgen.core import ratings, words
 from reportgen.core.resources import PACKAGE, TEMPLATES
 
@@ -62,7 +65,48 @@ def tabled() -> Iterator[tuple[str | tuple[str, ...], str]]:
         yield built.name, "reportgen/core/ratings.py"
         for band in built.bands:
             yield band.label, "reportgen/core/ratings.py"
-            yield band.description, "reportgen/core/ratings.py"
+            yield band.description, "reportgen/core/ratings.py"  # as a council may type it
+    for word in ratings.NOT_RATED:
+        yield word, "reportgen/core/ratings.py"
+    yield from _key_phrases()
+    yield from _item_words()
+
+
+def _item_words() -> Iterator[tuple[str | tuple[str, ...], str]]:
+    """Yield the item kinds' phrases: the built-in schemes and risk scale, and the themes
+    layout's sentences kept in tables (report 004)."""
+    for scheme in core_items.BUILT_IN.values():
+        yield scheme.name, "reportgen/core/items.py"
+        if scheme.new:
+            yield scheme.new, "reportgen/core/items.py"
+        for status in scheme.statuses:
+            yield status.label, "reportgen/core/items.py"
+            yield status.description, "reportgen/core/items.py"
+    for scale in core_items.BUILT_IN_SCALES.values():
+        for axis in (scale.impact, scale.likelihood, scale.opportunity_impact,
+                     scale.opportunity_likelihood):
+            yield from ((word, "reportgen/core/items.py") for word in axis)
+        yield from ((word, "reportgen/core/items.py") for _, word, _ in scale.levels)
+    for word in (*items.MONTH_NAMES, *items.NUMBER_WORDS, *items.WAS.values(),
+                 *items.NEW_ITEM.values()):
+        yield word, "reportgen/compute/items.py"
+    for pair in (*items.MOVES.values(), *items.PROJECT_CHANGES.values(),
+                 *items.RISK_CHANGES.values()):
+        yield pair, "reportgen/compute/items.py"
+
+
+def _key_phrases() -> Iterator[tuple[str, str]]:
+    """Yield the key's sentences that the rules are worded in (core.ratings), whichever
+    thresholds and adjustments a council's scheme has."""
+    tables: list[Iterable[str]] = [
+        ratings.BETWEEN.values(), ratings.BETWEEN_ON.values(), ratings.ABOVE.values(),
+        ratings.BELOW.values(),
+        ratings.HIGH_TARGET_WORDS.values(), ratings.REFERENCE_WORDS.values(),
+        ratings.WORSE_THAN.values(), ["Any value"],
+        *ratings.TRAVEL_WORDS.values()]
+    for table in tables:
+        for message in table:
+            yield message, "reportgen/core/ratings.py"
 
 
 def messages() -> dict[Message, list[str]]:
@@ -74,9 +118,9 @@ def messages() -> dict[Message, list[str]]:
     return found
 
 
-def template() -> Catalog:
+def template(created: datetime | None = None) -> Catalog:
     """Return the catalogue template (.pot): every phrase, untranslated."""
-    catalog = Catalog(project="reportgen", fuzzy=False)
+    catalog = Catalog(project="reportgen", fuzzy=False, creation_date=created)
     for message, places in messages().items():
         catalog.add(message, locations=[(p.rsplit(":", 1)[0], 0) for p in places[:3]],
                     flags=("python-format",) if PLACEHOLDER.search(str(message)) else ())
@@ -85,9 +129,7 @@ def template() -> Catalog:
 
 def main() -> None:
     """Rewrite the .pot and bring each language's .po up to date with it."""
-    pot = template()
-    with (words.LOCALE_DIR / "reportgen.pot").open("wb") as out:
-        write_po(out, pot, omit_header=False, sort_output=True)
+    pot = _unchanged_or_new(words.LOCALE_DIR / "reportgen.pot")
     for stem in filter(None, words.LANGUAGES.values()):
         path: Path = words.LOCALE_DIR / f"{stem}.po"
         with path.open("rb") as po:
@@ -97,6 +139,28 @@ def main() -> None:
             write_po(out, catalog, sort_output=True, ignore_obsolete=True)
         missing = [m.id for m in catalog if m.id and not _translated(m.string)]
         print(f"{path}: {len(missing)} untranslated", file=sys.stderr)
+
+
+def _unchanged_or_new(path: Path) -> Catalog:
+    """Write the .pot and return it, keeping its creation date while its phrases are the
+    same: re-running the command then changes no file, and two branches that each ran it
+    do not conflict over a timestamp."""
+    before = path.read_bytes() if path.is_file() else b""
+    if before:
+        with path.open("rb") as pot_file:
+            created = read_po(pot_file).creation_date
+        kept = template(created if isinstance(created, datetime) else None)
+        if _bytes(kept) == before:
+            return kept
+    pot = template()
+    path.write_bytes(_bytes(pot))
+    return pot
+
+
+def _bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_po(out, catalog, omit_header=False, sort_output=True)
+    return out.getvalue()
 
 
 def _translated(string: object) -> bool:

@@ -72,7 +72,17 @@ def _environment(override: Path | None, _listing: tuple[str, ...],
                              lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.filters["markdown"] = markdown
     env.filters["icon"] = icon
+    env.filters["tint"] = tint
     return env
+
+
+def tint(colour: str, share: float) -> str:
+    """Return a #rrggbb colour laid over white at `share` (0 to 1): the risk matrix's cell
+    backgrounds, as the chart draws them, light enough for dark text on them."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ValueError(f"not a colour: {colour!r}")  # schemes are checked: #rrggbb only
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
 
 
 def stylesheet(override: Path | None = None, name: str = "report.css",
