@@ -50,7 +50,8 @@ def finish(pdf_bytes: bytes) -> bytes:
             _table_scopes(pdf, order)
             _table_summaries(pdf, order)
             _drop_empty_spans(order)
-            _one_link_per_entry(pdf, document)  # last: it walks the tree it changes
+            # last: it changes the links' kids (the index keeps the elements, in order)
+            _one_link_per_entry(pdf, [n.element for n in order if n.kind == "/Link"])
         _link_contents(pdf)
         out = io.BytesIO()
         # deterministic_id: /ID is a hash of the content, not of the time or the file name.
@@ -413,7 +414,7 @@ def _has_kids(element: Dictionary) -> bool:
 
 # ---- links ------------------------------------------------------------------
 
-def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
+def _one_link_per_entry(pdf: pikepdf.Pdf, links: list[Dictionary]) -> None:
     """Join each Link that holds Links into one: its own annotation, grown over the line,
     and the inner Links' text (the page number); their annotations go, and the innermost
     of three (the leader dots of `leader()`) becomes a layout artifact."""
@@ -422,7 +423,7 @@ def _one_link_per_entry(pdf: pikepdf.Pdf, document: Dictionary) -> None:
     leaders: dict[tuple[int, int], set[int]] = defaultdict(set)  # page -> MCIDs
     moved: list[tuple[Any, int, Dictionary]] = []  # (page, MCID, new owner)
     gone: set[tuple[int, int]] = set()  # annotations
-    for link in [e for e in elements(document) if e.get("/S") == "/Link"]:
+    for link in links:  # every Link element, in reading order
         if _is_link(link.get("/P")) or not any(_is_link(k) for k in children(link)):
             continue
         inner = [e for e in elements(link) if e is not link and _is_link(e)]
