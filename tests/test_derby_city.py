@@ -190,6 +190,13 @@ def test_the_pdf_says_the_seeds_figures(tmp_path: Path) -> None:
                  "Priority project added for reporting for the first time in Quarter 1 2023-24",
                  "Risk score 16", "Strategic risk register"):
         assert said in flat, said
+    # a theme's heading row in the changed-projects table never ends a page: the last line
+    # above each page's footer is never one of the table's group headings
+    groups = {"Growth", "Green", "Resilient", "Vibrant", "Working smarter"}
+    for page in text.split("\f")[:-1]:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        above_footer = lines[lines.index("Performance Report Quarter 1 2023 to 2024") - 1]
+        assert above_footer not in groups, page
 
 
 # ---- the item kinds on small data -----------------------------------------------------

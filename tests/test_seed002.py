@@ -235,6 +235,8 @@ def test_sections_in_the_seeds_order(text: str, report: Report) -> None:
     assert places == sorted(places)
     assert "Rating Expected completion date" in text and "31 Oct 2024" in text
     assert "Performance Report Quarter 1 2021-22" in text  # the cover
+    # the section is called "Introduction" here: no sub-heading repeats it
+    assert " Introduction Introduction " not in text and " Introduction Welcome to " in text
 
 
 def test_builds_as_a_pdf_with_the_seeds_figures(tmp_path: Path) -> None:
