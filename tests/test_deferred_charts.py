@@ -146,3 +146,13 @@ def test_a_chart_that_fails_to_draw_fails_the_build_with_its_error(
     with pytest.raises(ValueError, match="a broken chart"):
         build(SAMPLE, tmp_path / "out", cache=False, jobs=1)
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_cold_build_lays_out_every_chart_before_it_is_drawn(tmp_path: Path) -> None:
+    # Through the CLI's own path: the PDF child, the charts sent as they are drawn.
+    from reportgen.pipeline import build
+
+    result = build(SAMPLE, tmp_path / "out", formats=("pdf",), cache=False, jobs=1)
+    charts = {chart_key(c) for c in _charts(SAMPLE)}
+    assert result.timings["charts_laid_out_first"] == len(charts) > 30
+    assert result.timings["finish_s"] > 0  # finished by the build, not the child

@@ -116,8 +116,10 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
     charts' sizes in pixels, so that WeasyPrint lays them out before they are drawn
     (see chart_images). If `timings` is given, the seconds of each step go into it:
     layout_s (WeasyPrint's parsing, styling and layout), write_s (its drawing and writing of
-    the PDF), finish_s (our PDF/UA finishing). `finishing=False`: without that finishing
-    (the PDF child leaves it to the build: sandbox._finished)."""
+    the PDF), finish_s (our PDF/UA finishing), and charts_laid_out_first, how many charts
+    were laid out from their sizes (0 if laid out again from the files).
+    `finishing=False`: without that finishing (the PDF child leaves it to the build:
+    sandbox._finished)."""
     _reproducible_fonttools()
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -125,6 +127,7 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
     steps: list[float] = []
     try:
         images = chart_images(sizes, charts) if sizes and charts is not None else None
+        early = len(images or ())  # before WeasyPrint adds its own entries to the cache
         try:
             pdf = _weasyprint(html, base, roots, charts, images, steps)
         except Exception as exc:
@@ -136,6 +139,7 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
             collect.messages.clear()
             steps.clear()
             pdf = _weasyprint(html, base, roots, charts, None, steps)
+            early = 0
     except MemoryError:
         raise
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message
@@ -149,7 +153,9 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
         pdf = finish(pdf)
     if timings is not None:
         clock, laid_out = steps
-        timings.update(layout_s=laid_out - clock, write_s=written - laid_out)
+        timings.update(layout_s=laid_out - clock, write_s=written - laid_out,
+                       # how many charts were laid out before their bytes were read
+                       charts_laid_out_first=float(early))
         if finishing:
             timings["finish_s"] = time.perf_counter() - written
     return pdf, collect.messages
