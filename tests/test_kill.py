@@ -133,6 +133,6 @@ def test_a_build_that_fails_before_its_pdf_leaves_no_pdf_child(
 ])
 def test_the_pdf_child_is_started_before_click_only_for_a_pdf_build(argv: list[str],
                                                                     pdf: bool) -> None:
-    from reportgen.commands.cli import _pdf_build
+    from reportgen.commands.start import pdf_build
 
-    assert _pdf_build(argv) is pdf
+    assert pdf_build(argv) is pdf

@@ -11,33 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+import click
+
 from reportgen import __version__
 from reportgen.core.errors import DataError, Problem, ReportgenError, UsageError
 from reportgen.pdf import sandbox  # standard library and core only: quick to import
-
-
-def _pdf_build(argv: list[str]) -> bool:
-    """Tell whether argv (a command line after the program) is `build` making a PDF: its
-    first word that is not an option, and no --format without pdf, nor --help."""
-    words = [a for a in argv if not a.startswith("-")]
-    if not words or words[0] != "build" or {"-h", "--help"} & set(argv):
-        return False
-    for i, arg in enumerate(argv):
-        given = (arg.split("=", 1)[1] if arg.startswith("--format=") else
-                 argv[i + 1] if arg == "--format" and i + 1 < len(argv) else None)
-        if given is not None and "pdf" not in given:
-            return False
-    return True
-
-
-# `reportgen build` starts its PDF child before even click is imported: the child's
-# WeasyPrint import is the longest thing before layout can start, so every ~0.1 s of our own
-# start-up before it is in the build's time. Only when run as the program; if argv was
-# misread, the child finds its stdin closed when we exit and leaves quietly.
-if Path(sys.argv[0]).name == "reportgen" and _pdf_build(sys.argv[1:]):
-    sandbox.prestart()
-
-import click  # noqa: E402 - after the PDF child is started
 
 if TYPE_CHECKING:
     from reportgen.core.model import Report
