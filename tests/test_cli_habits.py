@@ -156,6 +156,44 @@ def test_ctrl_c_during_a_build_ends_quietly_with_130(tmp_path: Path,
     assert not list(tmp_path.glob("*.pdf"))
 
 
+def _blocks_ctrl_c(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text()
+    blocked = int(next(line.split()[1] for line in status.splitlines()
+                       if line.startswith("SigBlk:")), 16)
+    return bool(blocked & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads /proc")
+def test_the_pdf_child_and_chart_processes_start_with_ctrl_c_blocked(
+        tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A Ctrl+C while a child is still starting Python must not make it print "Fatal Python
+    error" or a traceback: the PDF child and the chart fork server are started with SIGINT
+    blocked, from their first instruction, and the build itself is not."""
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SAMPLE),
+                              "--no-cache", "--jobs", "2", "-o", str(tmp_path)],
+                             env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    assert build.stderr is not None
+    kinds: dict[str, bool] = {}
+    for line in build.stderr:  # the fork server is started before "Drawing charts" ends
+        if "Drawing charts" in line:
+            for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+                try:
+                    argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                    if os.getpgid(pid) != build.pid or pid == build.pid:
+                        continue
+                    kind = ("pdf" if b"reportgen.pdf.worker" in argv else "charts"
+                            if any(b"multiprocessing.forkserver" in a for a in argv) else "")
+                    if kind:
+                        kinds[kind] = kinds.get(kind, True) and _blocks_ctrl_c(pid)
+                except (OSError, StopIteration):  # gone meanwhile
+                    continue
+            break
+    build.communicate(timeout=300)
+    assert build.returncode == 0
+    assert kinds == {"pdf": True, "charts": True}
+
+
 def test_quiet_commands_that_write_say_nothing(tmp_path: Path) -> None:
     for args in (["new-quarter", str(SAMPLE), str(tmp_path / "2025-26" / "q2"), "-q"],
                  ["schema", "-o", str(tmp_path / "schema.json"), "-q"],

@@ -27,6 +27,7 @@ from types import TracebackType
 from reportgen.charts import lifeline
 from reportgen.charts.draw import draw
 from reportgen.charts.spec import STYLE_VERSION, Chart, chart_key
+from reportgen.core.signals import ctrl_c_blocked
 
 log = logging.getLogger("reportgen.charts.store")
 
@@ -261,11 +262,7 @@ def prestart(cache: Path | None, jobs: int | None = None) -> None:
     and loads the rest; a build with charts in the cache starts nothing."""
     if (jobs or _cores()) < 2 or (cache is not None and cache.is_dir()):
         return
-    context = _context()
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+    _context()  # starts the fork server
 
 
 def _cores() -> int:
@@ -280,6 +277,12 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
+    from multiprocessing import forkserver, resource_tracker
+
+    # the resource tracker first: starting it unblocks SIGINT in this thread on its way out
+    resource_tracker.ensure_running()
+    with ctrl_c_blocked():  # the fork server and its workers leave Ctrl+C to the CLI
+        forkserver.ensure_running()
     return context
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from reportgen.core.errors import RenderError
 from reportgen.core.resources import ROOT
+from reportgen.core.signals import ctrl_c_blocked
 
 Child = subprocess.Popen[bytes]  # the PDF child process
 
@@ -164,9 +165,10 @@ def _read_line(fd: int, deadline: float) -> bytes:
 def _start() -> Child:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "reportgen.pdf.worker"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    with ctrl_c_blocked():  # the build answers Ctrl+C and stops its child
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-m", "reportgen.pdf.worker"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
 @dataclass(frozen=True)
