@@ -85,11 +85,15 @@ def tint(colour: str, share: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
 
 
+BASE_CSS = "base.css"  # read before report.css and plan.css
+
+
 def stylesheet(override: Path | None = None, name: str = "report.css",
                replace: bool = False) -> str:
-    """Return the stylesheet text: ours, then the theme's own if it has one, so it changes
-    only what it names; with `replace`, the theme's alone (it must then do everything)."""
-    ours = (STYLES / name).read_text(encoding="utf-8")
+    """Return the stylesheet text: ours (base.css, what the report and the plan share, then
+    `name`), then the theme's own if it has one, so it changes only what it names; with
+    `replace`, the theme's alone (it must then do everything)."""
+    ours = "\n".join((STYLES / css).read_text(encoding="utf-8") for css in (BASE_CSS, name))
     theirs = override / "styles" / name if override else None
     if theirs is None or not theirs.is_file():
         return ours
