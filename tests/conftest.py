@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26" / "q1"
@@ -118,3 +123,16 @@ def year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(BASE, copy)
     monkeypatch.chdir(copy)
     return copy
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, once for each browser test module (which first calls
+    tests/browser.py's skip_without_a_browser)."""
+    from browser import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import ARGS, AXE, CHROMIUM, skip_without_a_browser
+from browser import AXE, skip_without_a_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "derbyshire" / "2025-26"
@@ -19,7 +19,7 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 skip_without_a_browser()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from reportgen.preview.draft import DraftBuilder, Preview  # noqa: E402
 from reportgen.preview.server import PreviewServer  # noqa: E402
@@ -70,14 +70,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     running.wait_until_watching()
     yield running
     running.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import ARGS, AXE, CHROMIUM, skip_without_a_browser
+from browser import AXE, skip_without_a_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -21,7 +21,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 skip_without_a_browser()
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 from reportgen.publish.site import publish  # noqa: E402
 
@@ -90,14 +90,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 PAGES = ["a/index.html", "a/derbyshire-county-council/2025-26/q1/",
          "b/exampleshire-county-council/2025-26/q4/", "c/derby-city-council/2023-24/q1/"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Browser, url: str, failures: list[str], **context: object) -> Page:
