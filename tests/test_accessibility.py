@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from reportgen.charts.report import report_charts
 from reportgen.commands.cli import main
 from reportgen.core.ratings import PROGRESS
-from reportgen.pdf.check import check_pdf
+from reportgen.pdf.check import check_pdf, children, elements, rows
 from reportgen.pdf.pdfua import finish
 from reportgen.pipeline import build, output_stem
 
@@ -129,7 +129,6 @@ def test_ratings_are_never_told_by_colour_alone(sample):
 
 def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
     """One copy of the sample, damaged in every way check-pdf looks for, checked once."""
-    from reportgen.pdf.pdfua import children, rows
 
     broken = tmp_path / "broken.pdf"
     with pikepdf.open(sample["first"].with_suffix(".pdf")) as pdf:
@@ -167,7 +166,6 @@ def test_check_pdf_fails_on_each_kind_of_damage(sample, tmp_path):
 
 
 def _first(pdf: pikepdf.Pdf, kind: str) -> pikepdf.Dictionary:
-    from reportgen.pdf.pdfua import elements
 
     return next(e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == kind)
 
@@ -184,9 +182,10 @@ SMALL = """<!DOCTYPE html><html lang="en-GB"><head><title>Small</title><style>
 def test_finish_fixes_weasyprints_gaps(tmp_path):
     import weasyprint
 
-    raw = weasyprint.HTML(string=SMALL).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    (tmp_path / "raw.pdf").write_bytes(raw)
-    (tmp_path / "done.pdf").write_bytes(finish(raw))
+    html = weasyprint.HTML(string=SMALL)
+    (tmp_path / "raw.pdf").write_bytes(html.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True))
+    (tmp_path / "done.pdf").write_bytes(html.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
+                                                       finisher=finish))
     before = {c.name: c for c in check_pdf(tmp_path / "raw.pdf")}
     after = {c.name: c for c in check_pdf(tmp_path / "done.pdf")}
     # The footer: tagged, but outside the structure tree, until it becomes an artifact.
@@ -198,8 +197,6 @@ def test_finish_fixes_weasyprints_gaps(tmp_path):
     with pikepdf.open(tmp_path / "done.pdf") as pdf:
         table = _first(pdf, "/Table")
         assert str(table.A.Summary) == "A table"
-        from reportgen.pdf.pdfua import children, rows
-
         scopes = [str(c.A.Scope) for r in rows(table) for c in children(r) if c.S == "/TH"]
         assert scopes == ["/Column", "/Column", "/Row"]
         link = pdf.pages[0].Annots[0]
@@ -209,13 +206,11 @@ def test_finish_fixes_weasyprints_gaps(tmp_path):
 def test_finish_joins_a_table_split_over_pages(tmp_path):
     import weasyprint
 
-    from reportgen.pdf.pdfua import children, elements, label_table_parts, rows
-
     body = "".join(f"<tr><th scope='row'>Row {i}</th><td>{i}</td></tr>" for i in range(60))
     html = SMALL.replace("<tr><th scope=\"row\">One</th><td>1</td></tr>", body)
-    raw = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
-                                                 finisher=label_table_parts)
-    (tmp_path / "done.pdf").write_bytes(finish(raw))
+    raw = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    (tmp_path / "done.pdf").write_bytes(weasyprint.HTML(string=html).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finish))
     with pikepdf.open(io.BytesIO(raw)) as pdf:  # WeasyPrint: one Table per page
         parts = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/Table"]
         assert len(parts) == len(pdf.pages) >= 2
@@ -228,51 +223,6 @@ def test_finish_joins_a_table_split_over_pages(tmp_path):
         assert all({str(h) for h in td.A.Headers} & names for r in cells[1:] for td in r
                    if td.S == "/TD")
     assert not any(c.failed for c in check_pdf(tmp_path / "done.pdf"))
-
-
-def test_footers_rewritten_as_text_match_a_full_parse():
-    """finish() re-marks the footers by rewriting the lines that open their sequences; a
-    parse of every operator (the fallback) must give the same content, operator for
-    operator, and the text route must have been the one taken."""
-    import weasyprint
-
-    from reportgen.pdf import pdfua
-
-    html = SMALL.replace("<h1>Small</h1>", "<h1>Small</h1>" + "<p>Some text.</p>" * 80)
-    raw = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    with pikepdf.open(io.BytesIO(raw)) as by_text, pikepdf.open(io.BytesIO(raw)) as by_parse:
-        assert len(by_text.pages) >= 2
-        for page_text, page_parse in zip(by_text.pages, by_parse.pages, strict=True):
-            mapping = _parent_tree(by_text)[int(page_text.obj.StructParents)]
-            reachable = {e.objgen for e in pdfua.elements(by_text.Root.StructTreeRoot.K[0])}
-            orphans = {i for i, e in enumerate(mapping)
-                       if isinstance(e, pikepdf.Dictionary) and e.objgen not in reachable}
-            assert orphans  # the page footer
-            assert pdfua._artifacts_by_text(page_text, orphans)
-            pdfua._artifacts_by_parsing(by_parse, page_parse, orphans)
-            text = pikepdf.parse_content_stream(page_text)
-            parsed = pikepdf.parse_content_stream(page_parse)
-            assert pikepdf.unparse_content_stream(text) == pikepdf.unparse_content_stream(parsed)
-            assert sum(str(op) == "BDC" and ops[0] == pikepdf.Name.Artifact
-                       for ops, op in text) >= len(orphans)
-
-
-def test_footers_text_route_changes_nothing_when_it_cannot_find_every_sequence():
-    import weasyprint
-
-    from reportgen.pdf import pdfua
-
-    raw = weasyprint.HTML(string=SMALL).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-    with pikepdf.open(io.BytesIO(raw)) as pdf:
-        page = pdf.pages[0]
-        before = page.obj.Contents.read_bytes()
-        assert not pdfua._artifacts_by_text(page, {0, 9999})  # 9999: no such sequence
-        assert page.obj.Contents.read_bytes() == before
-
-
-def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
-    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
-    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
 
 def test_build_reports_the_pdf_steps_times(sample):

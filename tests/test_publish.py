@@ -20,8 +20,7 @@ from fontTools.ttLib import TTFont
 from reportgen.commands.cli import main
 from reportgen.core.resources import STYLES
 from reportgen.data.settings import Settings
-from reportgen.pdf.check import check_pdf
-from reportgen.pdf.pdfua import children, elements
+from reportgen.pdf.check import check_pdf, children, elements
 from reportgen.pdf.sandbox import Kept, render_pdf
 from reportgen.publish.fragment import SCOPE, scoped
 from reportgen.publish.site import Download, Entry, index_page

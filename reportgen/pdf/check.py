@@ -15,7 +15,55 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from reportgen.pdf.pdfua import HEADINGS, bookmarks, children, elements, rows
+HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
+
+
+def elements(element: Dictionary) -> Iterator[Dictionary]:
+    """Yield the structure element and its descendants in reading order."""
+    yield element
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, Array) else [kids] if kids is not None else []):
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            yield from elements(kid)
+
+
+def children(element: Dictionary) -> list[Dictionary]:
+    """Return the element's child structure elements (no content items or OBJRs)."""
+    kids = element.get("/K")
+    items = kids if isinstance(kids, Array) else [kids] if kids is not None else []
+    return [k for k in items if isinstance(k, Dictionary) and "/S" in k]
+
+
+def rows(table: Dictionary) -> list[Dictionary]:
+    """Return a table's TR elements, through THead, TBody and TFoot."""
+    out = []
+    for kid in children(table):
+        if kid.S == "/TR":
+            out.append(kid)
+        elif kid.S in ("/THead", "/TBody", "/TFoot"):
+            out += [r for r in children(kid) if r.S == "/TR"]
+    return out
+
+
+def bookmarks(pdf: pikepdf.Pdf) -> list[tuple[str, int, int, float]]:
+    """Return (title, depth, page index, y) of every outline item, depth first."""
+    pages: dict[Any, int] = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    out: list[tuple[str, int, int, float]] = []
+
+    def visit(items: list[Any], depth: int) -> None:
+        for item in items:
+            dest = item.destination
+            page, y = -1, 0.0
+            if isinstance(dest, Array) and len(dest) >= 4:
+                page = pages.get(dest[0].objgen, -1)
+                y = float(dest[3])
+            out.append((str(item.title), depth, page, y))
+            visit(item.children, depth + 1)
+
+    with pdf.open_outline() as outline:
+        visit(outline.root, 1)
+    return out
+
 
 # Operators that put marks on the page: text, paths, images and shadings.
 SHAPES = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh"}

@@ -9,7 +9,6 @@ the limit, instead of hanging CI or swapping the machine to a standstill.
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
 import selectors
@@ -254,7 +253,6 @@ def render_pdf(html: str, *, base: Path, roots: list[Path], charts: dict[str, by
         "sizes": sizes or {},
         "megabytes": limits.megabytes,
     }).encode("utf-8")
-    _prepare_finishing()
     if isinstance(child, Kept):
         return _ask_kept(child, job, limits, later)
     child = child or _start()
@@ -298,37 +296,14 @@ def _too_long(limits: Limits) -> RenderError:
                        "raise the limit with --time-limit SECONDS")
 
 
-def _prepare_finishing() -> None:
-    """Import pikepdf for the PDF/UA finishing in a thread, while the child lays out."""
-    if "reportgen.pdf.pdfua" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("reportgen.pdf.pdfua",),
-                         name="reportgen-pikepdf", daemon=True).start()
-
-
-def _finished(pdf: bytes, timings: dict[str, float]) -> bytes:
-    """Return WeasyPrint's PDF with our PDF/UA finishing (pdfua.finish), done here rather
-    than in the child: here pikepdf is imported while the child lays out (the child would
-    import it before layout, in the critical path), and the child's memory peak is lower."""
-    from reportgen.pdf.pdfua import finish
-
-    started = time.perf_counter()
-    try:
-        finished = finish(pdf)
-    except Exception as exc:  # pikepdf raises many kinds; the user needs one message
-        raise RenderError(f"the PDF could not be finished: {type(exc).__name__}: {exc}") from exc
-    timings["finish_s"] = time.perf_counter() - started
-    return finished
-
-
 def _result(out: bytes, err: bytes, code: int, limits: Limits) -> Rendered:
     try:
         answer = json.loads(out)
     except ValueError:
         answer = {}
     if "pdf" in answer:
-        timings = answer.get("timings", {})
-        pdf = _finished(base64.b64decode(answer["pdf"]), timings)
-        return Rendered(pdf, answer["warnings"], timings)
+        return Rendered(base64.b64decode(answer["pdf"]), answer["warnings"],
+                        answer.get("timings", {}))
     if answer.get("kind") == "memory" or b"MemoryError" in err:
         raise RenderError(f"the PDF needed more than the memory limit of {limits.megabytes} MB "
                           "and was stopped; look for a very long or unusual comment, or "

@@ -38,7 +38,6 @@ def main() -> int:
     os.dup2(2, 1)
     # Import before the job arrives: the build starts us early (sandbox.worker) so this
     # overlaps its loading and chart drawing. No job (the build failed) is a quiet exit.
-    # (pikepdf is not ours to import: the build does the PDF/UA finishing.)
     import weasyprint
 
     # Lay out one word before any memory limit: Pango starts fontconfig in a thread of its
@@ -125,7 +124,7 @@ def _answer(job: dict[str, Any], coming: Coming) -> dict[str, Any]:
         sizes = {name: (int(w), int(h)) for name, (w, h) in job.get("sizes", {}).items()}
         pdf, warnings = write_pdf(job["html"], base=Path(job["base"]),
                                   roots=[Path(r) for r in job["roots"]],
-                                  charts=chart, sizes=sizes, timings=timings, finishing=False)
+                                  charts=chart, sizes=sizes, timings=timings)
     except MemoryError:
         return {"kind": "memory"}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises RenderError

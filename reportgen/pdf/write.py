@@ -108,23 +108,21 @@ OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False
 def write_pdf(html: str, *, base: Path, roots: list[Path],
               charts: Callable[[str], bytes] | None = None,
               sizes: dict[str, tuple[int, int]] | None = None,
-              timings: dict[str, float] | None = None,
-              finishing: bool = True) -> tuple[bytes, list[str]]:
-    """Return the PDF bytes (PDF/UA-1, tagged) and WeasyPrint's warnings. The title and
-    language come from the HTML's <title> and lang attribute. `charts` returns a chart
-    file's bytes by name, waiting for it if it is still being drawn; `sizes` gives PNG
-    charts' sizes in pixels, so that WeasyPrint lays them out before they are drawn
-    (see chart_images). If `timings` is given, the seconds of each step go into it:
-    layout_s (WeasyPrint's parsing, styling and layout), write_s (its drawing and writing of
-    the PDF), finish_s (our PDF/UA finishing), and charts_laid_out_first, how many charts
-    were laid out from their sizes (0 if laid out again from the files).
-    `finishing=False`: without that finishing (the PDF child leaves it to the build:
-    sandbox._finished)."""
+              timings: dict[str, float] | None = None) -> tuple[bytes, list[str]]:
+    """Return the PDF bytes (PDF/UA-1, tagged, with our PDF/UA finishing) and WeasyPrint's
+    warnings. The title and language come from the HTML's <title> and lang attribute.
+    `charts` returns a chart file's bytes by name, waiting for it if it is still being
+    drawn; `sizes` gives PNG charts' sizes in pixels, so that WeasyPrint lays them out before
+    they are drawn (see chart_images). If `timings` is given, the seconds of each step go
+    into it: layout_s (WeasyPrint's parsing, styling and layout), write_s (its drawing and
+    writing of the PDF), finish_s (our PDF/UA finishing, pdfua.finish, which WeasyPrint runs
+    between the two), and charts_laid_out_first, how many charts were laid out from their
+    sizes (0 if laid out again from the files)."""
     _reproducible_fonttools()
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
-    steps: list[float] = []
+    steps: dict[str, float] = {}
     try:
         images = chart_images(sizes, charts) if sizes and charts is not None else None
         early = len(images or ())  # before WeasyPrint adds its own entries to the cache
@@ -146,37 +144,58 @@ def write_pdf(html: str, *, base: Path, roots: list[Path],
         raise RenderError(f"the PDF could not be made: {type(exc).__name__}: {exc}") from exc
     finally:
         logger.removeHandler(collect)
-    written = time.perf_counter()
-    if finishing:
-        from reportgen.pdf.pdfua import finish
-
-        pdf = finish(pdf)
     if timings is not None:
-        clock, laid_out = steps
-        timings.update(layout_s=laid_out - clock, write_s=written - laid_out,
+        timings.update(layout_s=steps["laid_out"] - steps["start"],
+                       write_s=steps["written"] - steps["laid_out"] - steps["finish_s"],
+                       finish_s=steps["finish_s"],
                        # how many charts were laid out before their bytes were read
                        charts_laid_out_first=float(early))
-        if finishing:
-            timings["finish_s"] = time.perf_counter() - written
     return pdf, collect.messages
 
 
 def _weasyprint(html: str, base: Path, roots: list[Path], charts: Callable[[str], bytes] | None,
-                images: dict[str, Any] | None, steps: list[float]) -> bytes:
-    """Return WeasyPrint's PDF, with `images` as its image cache (URL to image) if given;
-    `steps` gets the clock at the start and at the end of layout."""
+                images: dict[str, Any] | None, steps: dict[str, float]) -> bytes:
+    """Return WeasyPrint's PDF, finished, with `images` as its image cache (URL to image) if
+    given; `steps` gets the clock at the start, at the end of layout and at the end, and
+    the seconds our finishing took."""
     import weasyprint
 
-    from reportgen.pdf.pdfua import label_table_parts
+    from reportgen.pdf.pdfua import finish
 
-    steps.append(time.perf_counter())
+    def finisher(document: Any, pdf: Any) -> None:
+        started = time.perf_counter()
+        finish(document, pdf)
+        steps["finish_s"] = time.perf_counter() - started
+
+    steps["start"] = time.perf_counter()
     # HTML.write_pdf() is render() then Document.write_pdf(): called apart to time each.
     document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/",
                                url_fetcher=guarded_fetcher(roots, charts)).render(
                                    **OPTIONS, cache=images)
-    steps.append(time.perf_counter())
-    pdf: bytes = document.write_pdf(finisher=label_table_parts, **OPTIONS)
+    steps["laid_out"] = time.perf_counter()
+    pdf = _with_id(document.write_pdf(finisher=finisher, **OPTIONS))
+    steps["written"] = time.perf_counter()
     return pdf
+
+
+def _with_id(pdf: bytes) -> bytes:
+    """Return the PDF with a trailer /ID derived from its content (the same data gives the
+    same bytes, ID included).
+
+    pydyf would make one by writing every object a second time (~0.2 s on the sample), so
+    it goes into the cross-reference stream's dictionary, which is the trailer of the file
+    pydyf writes and its last object: `startxref` points at that object's start, and no
+    offset moves. A file not laid out so is returned as it is."""
+    try:
+        start = int(pdf[pdf.rindex(b"startxref") + len(b"startxref"):].split()[0])
+    except ValueError:
+        return pdf
+    at = pdf.find(b"<</Type /XRef", start)
+    if at < 0 or b"/ID" in pdf[at:pdf.find(b"stream", at)]:
+        return pdf
+    digest = md5(pdf, usedforsecurity=False).hexdigest().encode("ascii")
+    at += len(b"<<")
+    return pdf[:at] + b"/ID [<" + digest + b"><" + digest + b">]" + pdf[at:]
 
 
 def _cause(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
