@@ -8,6 +8,7 @@ closed when the program exits and leaves quietly."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from reportgen.pdf import sandbox
@@ -31,6 +32,10 @@ def main() -> None:
     """Run the command line as `reportgen`, its PDF child first where it will need one."""
     if pdf_build(sys.argv[1:]):
         sandbox.prestart()
+    # Pydantic looks for plugins in every installed package's metadata the first time a
+    # model is built (~15 ms); the file schemas use none, and a plugin another package
+    # installed should not change how a council's files are checked.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from reportgen.commands.cli import main as cli
 
     # the name people type, so help and _REPORTGEN_COMPLETE work the same either way

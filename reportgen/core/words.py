@@ -20,8 +20,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from reportgen.core.resources import LOCALE
 
@@ -39,6 +37,10 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
     stem = LANGUAGES[language]
     if stem is None:
         return gettext_module.NullTranslations()
+    # Babel only for a translated report: an English one (and `validate`) never reads a .po.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with (LOCALE_DIR / f"{stem}.po").open("rb") as po:
         parsed = read_po(po, locale=stem)
     compiled = io.BytesIO()
