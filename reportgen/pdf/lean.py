@@ -23,6 +23,7 @@ does things otherwise, it is left alone and only the memory is spent.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from typing import Any
 
@@ -61,7 +62,14 @@ def _lean_html_class() -> Any:
         trimmed = trimmed.replace(rule, scoped)
     if notes != 5:  # not the stylesheet this was written against
         return None
-    sheet = weasyprint.CSS(string=trimmed, counter_style=ua.UA_COUNTER_STYLE)
+    # Parsed as WeasyPrint parses its own at import, where nobody hears its notices (that
+    # @counter-style disc and decimal, predefined, are not redefined): not the report's.
+    logger = logging.getLogger("weasyprint")
+    quiet, logger.disabled = logger.disabled, True
+    try:
+        sheet = weasyprint.CSS(string=trimmed, counter_style=ua.UA_COUNTER_STYLE)
+    finally:
+        logger.disabled = quiet
     forms = ua.UA_FORM_STYLESHEET
 
     class LeanHTML(weasyprint.HTML):  # type: ignore[misc]
