@@ -23,6 +23,7 @@ only by `reportgen check-pdf`: pdf/check.py.)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,9 +31,16 @@ from typing import Any
 
 from pydyf import Array, Dictionary, String
 
+from reportgen.pdf.lean import pack
+
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
 NEAR = 30.0  # points between an anchor and the heading that names it
 NULL = b"null"  # a parent-tree entry whose content is no longer structure
+# The start of a marked-content sequence as pydyf writes it, each operand on a line of its
+# own: "/Span\n<</MCID 3>>\nBDC". Text is written as hex strings, so no text can look
+# like this.
+_PROPERTIES, _BDC = b"\n<</MCID ", b">>\nBDC\n"
+_TAG = re.compile(rb"/[A-Za-z][A-Za-z0-9]*")
 
 
 def finish(document: Any, pdf: Any) -> None:
@@ -79,29 +87,42 @@ class Objects:
 
 @dataclass(eq=False)
 class Page:
-    """A page: its reference, dictionary, content stream (a pydyf Stream whose items are
-    not yet written) and parent-tree array (MCID -> structure element reference)."""
+    """A page: its reference, dictionary, content stream (a pydyf Stream not yet written)
+    and parent-tree array (MCID -> structure element reference)."""
 
     reference: bytes
     page: Dictionary
     stream: Any
     mapping: Array | None
-    _opening: dict[int, int] | None = None
 
     def remark(self, mcids: Iterable[int], kind: str) -> None:
         """Turn the marked-content sequences `mcids` into /Artifact sequences of `kind`
-        (Pagination or Layout) and take them out of the parent tree."""
-        if self._opening is None:
-            # WeasyPrint opens a sequence with three items: "/Span", <</MCID n>>, b"BDC".
-            self._opening = {item["MCID"]: i for i, item in enumerate(self.stream.stream)
-                             if isinstance(item, Dictionary) and "MCID" in item}
-        for mcid in mcids:
-            at = self._opening.get(mcid)
-            if at is not None:
-                self.stream.stream[at - 1] = "/Artifact"
-                self.stream.stream[at] = Dictionary({"Type": kind})
+        (/Pagination or /Layout) and take them out of the parent tree."""
+        wanted = set(mcids)
+        if not wanted:
+            return
+        artifact = b"/Artifact\n<</Type " + kind.encode("ascii") + _BDC
+        self.stream.stream = [_remarked(pack(self.stream), wanted, artifact)]
+        for mcid in wanted:
             if self.mapping is not None and mcid < len(self.mapping):
                 self.mapping[mcid] = NULL
+
+
+def _remarked(data: bytes, wanted: set[int], artifact: bytes) -> bytes:
+    """Return the page's content with each sequence `wanted` opening as `artifact`.
+    (bytes.find, not a regular expression: ~20 times faster on a page of ~100 KB.)"""
+    out, last = [], 0
+    at = data.find(_PROPERTIES)
+    while at >= 0:
+        end = data.find(_BDC, at)
+        start = data.rfind(b"\n", 0, at) + 1  # the tag's line
+        number = data[at + len(_PROPERTIES):end]
+        if (end > 0 and number.isdigit() and int(number) in wanted
+                and _TAG.fullmatch(data, start, at)):
+            out += [data[last:start], artifact]
+            last = end + len(_BDC)
+        at = data.find(_PROPERTIES, at + 1)
+    return b"".join([*out, data[last:]]) if out else data
 
 
 @dataclass(eq=False)
