@@ -19,7 +19,8 @@ PAGE = """<!DOCTYPE html><html lang="en-GB"><head><title>Lean</title><style>
 nav a::after { content: leader('.') target-counter(attr(href), page) }
 </style></head><body><h1>Lean</h1><nav><a href="#t">The table</a></nav>
 <p><img alt="" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'
-width='4' height='4'/%3E"> Good</p><ul><li>One</li><li>Two</li></ul><ol><li>First</li><li>Second</li></ol>
+width='4' height='4'/%3E"> Good</p><ul><li>One</li><li>Two</li></ul>
+<ol><li>First</li><li>Second</li></ol>
 <h2 id="t">The table</h2><table><thead><tr><th scope="col">Name</th><th scope="col">Value</th>
 </tr></thead><tbody>ROWS</tbody></table></body></html>""".replace("ROWS", "".join(
     f"<tr><th scope='row'>Row {i}</th><td>{i}</td></tr>" for i in range(80)))

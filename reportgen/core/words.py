@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-
 from reportgen.core.resources import LOCALE
 
 LOCALE_DIR = LOCALE
