@@ -15,7 +15,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
+from reportgen.pdf.pdfua import HEADINGS
 
 
 def elements(element: Dictionary) -> Iterator[Dictionary]:

@@ -1,7 +1,7 @@
 """Memory that WeasyPrint and pydyf spend on what a report never uses, given back.
 
 A laid-out report is held whole until the PDF is written, so what each element and each PDF
-object costs decides the PDF child's peak (docs/performance.md, "Memory"). Two costs did
+object costs decides the PDF child's peak (docs/performance.md, "Memory"). Three costs did
 not depend on the report at all, measured on the 10x benchmark dataset (235 pages):
 
 - WeasyPrint's user-agent stylesheet gives *every* element six pseudo-elements

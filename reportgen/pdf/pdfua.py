@@ -53,13 +53,14 @@ def finish(document: Any, pdf: Any) -> None:
     _join_split_tables(objects, tree, _table_parts(document, objects))
     order = list(tree.preorder())
     pages = objects.pages(root)
+    marks = _bookmarks(objects)
     _footers_as_artifacts(pages, {node.num for node in order})
     _table_scopes(pdf, root, order)
-    _table_summaries(objects, order)
+    _table_summaries(order, [title for title, _page, _y in marks])
     _drop_empty_spans(order)
     # last but one: it changes the links' kids (the index keeps the elements, in order)
     _one_link_per_entry(objects, root, pages, [n for n in order if n.kind == "/Link"])
-    _link_contents(objects, pages)
+    _link_contents(objects, pages, marks)
 
 
 class Objects:
@@ -316,13 +317,12 @@ def _rows(table: Node) -> list[Node]:
     return out
 
 
-def _table_summaries(objects: Objects, order: list[Node]) -> None:
+def _table_summaries(order: list[Node], titles: list[str]) -> None:
     """Give each Table without a Caption a /Summary: the heading above it.
 
     The report puts an <h3> above each progress and measure table rather than a caption.
     WeasyPrint makes one Table per page a table spans, so later parts say "(continued)".
     """
-    titles = [title for title, _page, _y in _bookmarks(objects)]
     heading, seen = "", 0
     used: set[str] = set()
     for node in order:
@@ -459,14 +459,14 @@ def _drop_annotations(objects: Objects, root: Dictionary, pages: list[Page],
                           for x in (nums[i], nums[i + 1])])
 
 
-def _link_contents(objects: Objects, pages: list[Page]) -> None:
+def _link_contents(objects: Objects, pages: list[Page],
+                   marks: list[tuple[str, bytes, float]]) -> None:
     """Describe each internal link by the heading at its destination.
 
     WeasyPrint puts the anchor name ("outcome-people") in /Contents, which PDF/UA reads
     as the link's alternate description; the heading title says where the link goes.
     """
     dests = _named_destinations(objects)
-    marks = _bookmarks(objects)
     for page in pages:
         for annot in (objects.get(a) for a in page.page.get("Annots") or ()):
             if not isinstance(annot, Dictionary) or annot.get("Subtype") != "/Link":
