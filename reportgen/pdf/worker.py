@@ -7,6 +7,8 @@ own import.
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
 import os
 import resource
@@ -38,12 +40,15 @@ def main() -> int:
     os.dup2(2, 1)
     # Import before the job arrives: the build starts us early (sandbox.worker) so this
     # overlaps its loading and chart drawing. No job (the build failed) is a quiet exit.
-    import weasyprint
+    import_weasyprint()
+    from reportgen.pdf import lean
 
     # Lay out one word before any memory limit: Pango starts fontconfig in a thread of its
     # own on first use, and under the limit that thread can abort or hang the process
-    # instead of a MemoryError that names the limit. Every job needs it done anyway.
-    weasyprint.HTML(string="<p>.</p>").render()
+    # instead of a MemoryError that names the limit. Every job needs it done anyway, as
+    # it needs the HTML class write.py lays out with, whose stylesheet is parsed now
+    # (~60 ms): a build is still loading its data when we get here.
+    lean.html_class("")(string="<p>.</p>").render()
 
     # One job a line, one answer a line: `reportgen publish` sends every quarter to this
     # one process, warm; a build sends one job and closes our stdin. A job's charts still
@@ -61,6 +66,42 @@ def main() -> int:
     answers.close()
     sys.stderr.flush()
     os._exit(0)
+
+
+def import_weasyprint() -> Any:
+    """Import WeasyPrint without a compiler run for each name of its libraries (~0.35 s).
+
+    WeasyPrint loads Pango and the rest by trying each library's names for every platform
+    in turn (weasyprint/text/ffi.py). On Linux each name that is not a file ("libpango-1.0-0",
+    "pango-1.0-0") makes cffi ask ctypes.util.find_library, which runs ldconfig, gcc and ld
+    (Kozea/WeasyPrint#1125): about 85 processes before the Linux name ("libpango-1.0.so.0")
+    is tried, and loads. While WeasyPrint imports, find_library answers "not found" at once,
+    so its Linux names are what load, found by dlopen as find_library's answer would have
+    been (that answer is such a name, which dlopen then looks up the same way). A system
+    where they do not load (other names) still gets WeasyPrint's own search, only slower.
+    """
+    if not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = _not_found
+    try:
+        # its banner that libraries could not be imported would be early: they may still be
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+    except OSError:  # a library under none of WeasyPrint's Linux names
+        ctypes.util.find_library = search
+        import weasyprint
+    finally:
+        ctypes.util.find_library = search
+    return weasyprint
+
+
+def _not_found(name: str) -> None:
+    return None
 
 
 class Coming:

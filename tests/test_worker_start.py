@@ -1,0 +1,63 @@
+"""The PDF child imports WeasyPrint without running ldconfig, gcc and ld for each name of
+its libraries, and loads the very same libraries it would have loaded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the shortcut and /proc/self/maps are Linux's")
+
+# Prints, as JSON, the shared libraries of WeasyPrint's that the process has mapped, and
+# the largest program it ran and waited for (0 kB: it ran none).
+REPORT = """
+import json, re, resource
+libraries = sorted({line.split()[-1] for line in open("/proc/self/maps")
+                    if re.search(r"lib(pango|gobject|harfbuzz|fontconfig)[^/]*\\.so", line)})
+ran = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"libraries": libraries, "ran": ran, "pdf": pdf[:5].decode()}))
+"""
+OURS = ("from reportgen.pdf.worker import import_weasyprint\n"
+        "pdf = import_weasyprint().HTML(string='<p>word</p>').write_pdf()\n")
+PLAIN = "import weasyprint\npdf = weasyprint.HTML(string='<p>word</p>').write_pdf()\n"
+
+
+def _run(code: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", code + REPORT], capture_output=True, text=True,
+                         check=True).stdout
+    result: dict[str, object] = json.loads(out.splitlines()[-1])
+    result["printed"] = out.splitlines()[:-1]
+    return result
+
+
+def test_weasyprint_loads_the_same_libraries_without_running_a_program() -> None:
+    ours, plain = _run(OURS), _run(PLAIN)
+    assert ours["pdf"] == "%PDF-"
+    assert ours["ran"] == 0, "a program ran while WeasyPrint was imported"
+    libraries = ours["libraries"]
+    assert isinstance(libraries, list)
+    assert any("libpango-1.0.so" in path for path in libraries)
+    assert libraries == plain["libraries"]
+
+
+def test_a_system_without_the_linux_names_still_gets_weasyprint() -> None:
+    # As on a system whose libraries go by other names: no name with ".so" in it loads,
+    # so only WeasyPrint's own search (find_library, the slow way) finds them.
+    other_names = ("import cffi\n"
+                   "dlopen = cffi.FFI.dlopen\n"
+                   "def refuse(self, name, *args, **kwargs):\n"
+                   "    if '.so' in str(name):\n"
+                   "        raise OSError(f'cannot load library {name!r}')\n"
+                   "    return dlopen(self, name, *args, **kwargs)\n"
+                   "cffi.FFI.dlopen = refuse\n")
+    result = _run(other_names + OURS)
+    assert result["pdf"] == "%PDF-"
+    assert result["ran"] != 0  # find_library's way, as WeasyPrint itself would go
+    assert result["printed"] == []  # no banner that libraries could not be imported
+    libraries = result["libraries"]
+    assert isinstance(libraries, list)
+    assert any("libpango-1.0.so" in path for path in libraries)
