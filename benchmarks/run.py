@@ -10,9 +10,10 @@ and max) go to FILE, and the ratios that the targets are about are printed.
                   charts a build hands it (charts served from memory); none of our steps
   cold_s          `reportgen build` of the sample with an empty chart cache
   warm_s          the same after one comment changed, chart cache warm
-  layout_s, write_s, finish_s
+  layout_s, write_s, finish_s, gc_s
                   the PDF steps of that warm build, timed inside it (`reportgen -v`):
-                  WeasyPrint's layout, its writing of the PDF, our PDF/UA finishing
+                  WeasyPrint's layout, its writing of the PDF, our PDF/UA finishing, and
+                  of those three the time Python's cyclic collector took
   first_run_s     a cold build as on a fresh machine: a new, empty HOME (no Matplotlib or
                   other caches of any kind), no XDG or MPLCONFIGDIR settings
   preview_s       the live preview's rebuild after one comment changed: `reportgen preview`

@@ -226,18 +226,20 @@ def test_finish_joins_a_table_split_over_pages(tmp_path):
 
 
 def test_build_reports_the_pdf_steps_times(sample):
-    """`reportgen -v build` shows how long WeasyPrint's layout, its writing and our PDF/UA
-    finishing took (benchmarks/run.py reads them)."""
+    """`reportgen -v build` shows how long WeasyPrint's layout, its writing, our PDF/UA
+    finishing and the cyclic collector took (benchmarks/run.py reads them)."""
     result = CliRunner().invoke(main, ["--verbose", "build", str(ROOT / "data" / SAMPLE),
                                        "-o", str(sample["dirs"][0] / "verbose"),
                                        "--format", "pdf"])
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "PDF steps:" in x)
     steps = dict(item.split() for item in line.split(":", 1)[1].split(","))
-    assert set(steps) == {"layout_s", "write_s", "finish_s"}
+    assert set(steps) == {"layout_s", "write_s", "finish_s", "gc_s"}
     assert all(float(v) > 0 for v in steps.values())
     # layout is WeasyPrint's biggest step; finishing is a small part of it
     assert float(steps["finish_s"]) < float(steps["layout_s"])
+    # the collector's time is part of layout's and writing's
+    assert float(steps["gc_s"]) < float(steps["layout_s"]) + float(steps["write_s"])
 
 
 # ---- reproducible -------------------------------------------------------------------------

@@ -260,9 +260,10 @@ def _build(quarter: Path | None, output: Path | None, chosen: tuple[str, ...], d
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if verbosity >= 2 and result.timings:  # benchmarks/run.py reads this line
+        steps = ("layout_s", "write_s", "finish_s", "gc_s")
         click.echo("  PDF steps: " + ", ".join(
-            f"{key} {result.timings[key]:.3f}" for key in ("layout_s", "write_s", "finish_s")
-            if key in result.timings), err=True)
+            f"{key} {result.timings[key]:.3f}" for key in steps if key in result.timings),
+            err=True)
     if verbosity:
         for path in result.outputs:
             click.echo(f"wrote {path}")
