@@ -24,6 +24,7 @@ from reportgen.core.plan import FOUR_YEARS, NEXT_YEAR, PlanDocument
 from reportgen.core.resources import STYLES, TEMPLATES
 from reportgen.core.words import PLACEHOLDER, Words
 from reportgen.data.settings import absolute_urls
+from reportgen.render.compiled import bytecode_cache
 
 # What a comment may keep (PRODUCT.md: p, ul, li, strong, em, a; ol and br are as harmless).
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br"}
@@ -69,7 +70,8 @@ def _environment(override: Path | None, _listing: tuple[str, ...],
     loaders += [jinja2.PrefixLoader({"default": packaged}, delimiter=":"), packaged]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+                             lstrip_blocks=True, extensions=["jinja2.ext.i18n"],
+                             bytecode_cache=bytecode_cache())
     env.filters["markdown"] = markdown
     env.filters["icon"] = icon
     env.filters["tint"] = tint
