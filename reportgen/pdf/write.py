@@ -193,7 +193,7 @@ def _weasyprint(html: str, base: Path, roots: list[Path], charts: Callable[[str]
     return pdf
 
 
-YOUNG = 10_000  # objects made before the collector's youngest generation is walked
+YOUNG = 4_000  # objects made before the collector's youngest generation is walked
 
 
 @contextlib.contextmanager
@@ -205,8 +205,8 @@ def _fewer_collections(steps: dict[str, float]) -> Iterator[None]:
     Layout makes millions of objects that live until the PDF is written, so at 700 the
     collector ran ~2,000 times on the 10x benchmark's report, and each time the older
     generations filled it walked the growing layout: 4.0 s of that child's time, against
-    1.1 s at YOUNG (0.25 s and 0.07 s on the sample), with the same peak memory (+2 MB of
-    388 MB): what it collects, it collects a little later."""
+    2.2 s at 4,000 and 1.3 s at 10,000, measured with the same peak memory at 4,000 (387
+    MB) and 3 MB more at 10,000, which the 10x memory target has no room for."""
     before = gc.get_threshold()
     gc.set_threshold(max(YOUNG, before[0]), *before[1:])
     started: list[float] = []
