@@ -1,7 +1,7 @@
 """Memory that WeasyPrint and pydyf spend on what a report never uses, given back.
 
 A laid-out report is held whole until the PDF is written, so what each element and each PDF
-object costs decides the PDF child's peak (docs/performance.md, "Memory"). Three costs did
+object costs decides the PDF child's peak (docs/performance.md, "Memory"). Four costs did
 not depend on the report at all, measured on the 10x benchmark dataset (235 pages):
 
 - WeasyPrint's user-agent stylesheet gives *every* element six pseudo-elements
@@ -14,8 +14,11 @@ not depend on the report at all, measured on the 10x benchmark dataset (235 page
 - A drawn page is a list of operators (a bytes object each, ~4,000 a page) until the file
   is written: ~20 MB. Each page's list is joined into the bytes pydyf would write as soon
   as the page is drawn (`pack_pages`; pdfua.py re-marks the footers in those bytes).
+- pydyf writes the file holding every object's bytes twice over (a list, then joined) and
+  the cross-reference entries as ~100,000 small objects, all while the laid-out report is
+  still alive: the child's peak, ~13 MB over the rest (`lean_writing`).
 
-All three are given back here, and the PDF is the same, byte for byte (tests/test_lean.py).
+All four are given back here, and the PDF is the same, byte for byte (tests/test_lean.py).
 They use WeasyPrint's and pydyf's internals, so each is checked first: if a newer version
 does things otherwise, it is left alone and only the memory is spent.
 """
@@ -25,6 +28,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import zlib
+from math import ceil, log
 from typing import Any
 
 # The user-agent rules that match every element, and what each becomes.
@@ -97,6 +102,144 @@ def lean_pydyf() -> None:
 
 def _no_attributes(self: Any) -> None:
     """pydyf.Object.__init__, lean: the attributes are the class's until set."""
+
+
+def lean_writing() -> None:
+    """Have pydyf write a compressed PDF as lean_write does, where it gives the bytes
+    pydyf's own write gives (checked on a probe). Idempotent."""
+    import pydyf
+
+    if getattr(pydyf.PDF, "_reportgen_lean", False) or not _writes_the_same(pydyf):
+        return
+    pydyf.PDF._pydyf_write = pydyf.PDF.write
+    pydyf.PDF.write = lean_write
+    pydyf.PDF._reportgen_lean = True
+
+
+PIECE = 1 << 16  # bytes handed to zlib at a time
+
+
+def lean_write(self: Any, output: Any, version: Any = b"1.7", identifier: Any = False,
+               compress: bool = False) -> None:
+    """pydyf.PDF.write, for a compressed PDF 1.5 or later without an identifier (how
+    WeasyPrint writes ours), holding less at once; anything else is pydyf's own.
+
+    pydyf writes every object that is not a stream into one object stream, from a list of
+    their bytes that it then joins and compresses, and keeps that list while it builds the
+    cross-reference stream from a list of a tuple per object and a list of ~100,000 small
+    bytes objects. At 10x those were the PDF child's peak: 9 MB over the rest, on top of
+    the object stream's ~8 MB. Here the objects' bytes are compressed a piece at a time
+    and let go once written, and the cross-reference entries are packed as they are made:
+    the same bytes (compression is not flushed between pieces, so zlib's output is what
+    one call gives)."""
+    import pydyf
+
+    version = pydyf._to_bytes(version or b"1.7")
+    if identifier or version < b"1.5" or not compress:
+        self._pydyf_write(output, version=version, identifier=identifier, compress=compress)
+        return
+    if self.info:
+        self.add_object(self.info)
+    self.write_line(b"%PDF-" + version, output)
+    self.write_line(b"%\xf0\x9f\x96\xa4", output)
+    packed = []
+    for object_ in self.objects:
+        if object_.free == "f":
+            continue
+        if object_.compressible:
+            packed.append(object_)
+        else:
+            object_.offset = self.current_position
+            self.write_line(object_.indirect, output)
+    object_stream = _object_stream(pydyf, packed)
+    object_stream.offset = self.current_position
+    self.add_object(object_stream)
+    self.write_line(object_stream.indirect, output)
+    object_stream.stream = []  # written: its bytes need not be kept
+    xref = _xref(self, object_stream.number, len(packed))
+    del packed
+    extra = {"Type": "/XRef", "Index": pydyf.Array((0, len(self.objects) + 1)),
+             "W": pydyf.Array(xref[0]), "Size": len(self.objects) + 1,
+             "Root": self.catalog.reference}
+    if self.info:
+        extra["Info"] = self.info.reference
+    dict_stream = pydyf.Stream([xref[1]], extra, compress)
+    self.xref_position = dict_stream.offset = self.current_position
+    self.add_object(dict_stream)
+    self.write_line(dict_stream.indirect, output)
+    self.write_line(b"startxref", output)
+    self.write_line(f"{self.xref_position}".encode(), output)
+    self.write_line(b"%%EOF", output)
+
+
+def _object_stream(pydyf: Any, packed: list[Any]) -> Any:
+    """Return the object stream of `packed`, its data compressed a piece at a time."""
+    datas = [object_.data for object_ in packed]
+    header, position = [], 0
+    for object_, data in zip(packed, datas, strict=True):
+        header += [object_.number, position]
+        position += len(data) + 1
+    first = " ".join(str(n) for n in header).encode()
+    compressor = zlib.compressobj(level=9)
+    parts, piece = [], bytearray(first)
+    for data in datas:
+        piece += b"\n"
+        piece += data
+        if len(piece) >= PIECE:
+            parts.append(compressor.compress(piece))
+            piece.clear()
+    datas.clear()
+    parts += [compressor.compress(piece), compressor.flush()]
+    extra = {"Type": "/ObjStm", "N": len(packed), "First": len(first) + 1,
+             "Filter": "/FlateDecode"}
+    return pydyf.Stream([b"".join(parts)], extra, compress=False)
+
+
+def _xref(pdf: Any, stream_number: int, packed: int) -> tuple[tuple[int, int, int], bytes]:
+    """Return the cross-reference stream's field widths and entries, as pydyf makes them
+    (the last entry is the stream's own, to be written where the file now ends)."""
+    field2 = ceil(log(pdf.current_position + 1, 256))
+    generation = max(object_.generation for object_ in pdf.objects)
+    field3 = ceil(log(max(generation, packed) + 1, 256))
+    entries = bytearray()
+    index = 0
+    for object_ in pdf.objects:
+        if object_.compressible:
+            entries += b"\x02" + stream_number.to_bytes(field2, "big")
+            entries += index.to_bytes(field3, "big")
+            index += 1
+        else:
+            entries += bytes((bool(object_.number),)) + object_.offset.to_bytes(field2, "big")
+            entries += object_.generation.to_bytes(field3, "big")
+    entries += b"\x01" + pdf.current_position.to_bytes(field2, "big") + bytes(field3)
+    return (1, field2, field3), bytes(entries)
+
+
+def _writes_the_same(pydyf: Any) -> bool:
+    """Tell whether lean_write gives this pydyf's bytes, on a probe with every kind of
+    object (and an object stream longer than one piece)."""
+    import io
+
+    def probe() -> Any:
+        pdf = pydyf.PDF()
+        pdf.info["Producer"] = pydyf.String("probe")
+        for i in range(3):
+            page = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,
+                                     "MediaBox": pydyf.Array((0, 0, 100, 100 + i))})
+            pdf.add_page(page)
+        content = pydyf.Stream([b"BT", b"ET"], compress=True)
+        pdf.add_object(content)
+        for i in range(2000):
+            pdf.add_object(pydyf.Array([i, pydyf.String("x" * 60)]))
+        return pdf
+
+    try:
+        theirs, ours = io.BytesIO(), io.BytesIO()
+        probe().write(theirs, version=b"1.7", compress=True)
+        lean_write(probe(), ours, version=b"1.7", compress=True)
+        return theirs.getvalue() == ours.getvalue()
+    except Exception:  # noqa: BLE001 - another pydyf: leave it be
+        return False
 
 
 def pack_pages(document: Any) -> None:
