@@ -175,8 +175,7 @@ def _answer(job: dict[str, Any], coming: Coming) -> dict[str, Any]:
         # space having reached the limit says what happened.
         memory = isinstance(exc.__cause__, MemoryError) or _reached(limit)
         return {"kind": "memory" if memory else "render", "error": str(exc)}
-    return {"pdf": pdf, "warnings": warnings,
-            "timings": timings}
+    return {"pdf": pdf, "warnings": warnings, "timings": timings}
 
 
 PIECE = 3 << 16  # bytes of PDF encoded at a time: a multiple of 3, so no padding between
