@@ -1,5 +1,6 @@
 """The same data gives the same PDF bytes whenever it is built, without SOURCE_DATE_EPOCH,
-whether WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset0) or with fontTools."""
+whether WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset0) or with fontTools; and
+the same workbook bytes."""
 
 from __future__ import annotations
 
@@ -55,3 +56,28 @@ def test_builds_two_seconds_apart_are_identical(tmp_path: Path) -> None:
     assert one.warnings == two.warnings == []
     assert one.outputs[0].read_bytes() == two.outputs[0].read_bytes()
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_workbooks_two_seconds_apart_are_identical_and_dated_by_the_quarter() -> None:
+    """publish writes every quarter's workbook again each time: unchanged data, unchanged
+    file (openpyxl stamps the save time, and zip members their own, unless told)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from reportgen.compute.tables import to_xlsx
+    from reportgen.pipeline import load_report
+
+    report = load_report(SAMPLE)
+    started = time.time()
+    first = to_xlsx(report)
+    _two_seconds_later(started)
+    assert to_xlsx(report) == first
+    book = load_workbook(io.BytesIO(first))
+    assert book.properties.created.isoformat() == book.properties.modified.isoformat() \
+        == "2025-04-01T00:00:00"  # Quarter 1 of 2025-26 starts on 1 April 2025
+    assert book.sheetnames == ["Objectives", "Measures"]
+    members = zipfile.ZipFile(io.BytesIO(first)).infolist()
+    assert {m.date_time for m in members} == {(2025, 4, 1, 0, 0, 0)}
+    assert any(m.filename.startswith("xl/worksheets/") for m in members)

@@ -8,13 +8,16 @@ with the unit in its own column, so a spreadsheet can sum and sort them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from reportgen.compute import trends
 from reportgen.compute.export import number
+from reportgen.compute.layout import quarter_start
 from reportgen.core.items import Status
 from reportgen.core.model import Report, earlier_year
 from reportgen.core.ratings import AWAITING
@@ -157,6 +160,7 @@ def to_xlsx(report: Report) -> bytes:
     """Return a workbook with an Objectives and a Measures sheet."""
     from openpyxl import Workbook  # only when asked for: it is slow to import
     from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     book.remove(book.active)
@@ -184,6 +188,34 @@ def to_xlsx(report: Report) -> bytes:
             width = 60 if header_text in ("Comments", "Note", "Measure", "Milestone",
                                           "Project", "Risk", "Strategic Objective") else 16
             sheet.column_dimensions[column[0].column_letter].width = width
+    # Dated by the quarter, not by the clock: the same data gives the same file (publish
+    # promises that unchanged files stay unchanged), as the PDF does.
+    stamp = dt.datetime.combine(quarter_start(report), dt.time())
+    book.properties.created = book.properties.modified = stamp
     out = io.BytesIO()
-    book.save(out)
+    with _Stamped(out, (stamp.year, stamp.month, stamp.day, 0, 0, 0)) as archive:
+        ExcelWriter(book, archive).save()  # what book.save() does, less its clock
     return out.getvalue()
+
+
+class _Stamped(zipfile.ZipFile):
+    """A zip being written whose every member carries one date, not the time it was added
+    (ZipFile.writestr's clock, or ZipFile.write's file times)."""
+
+    def __init__(self, file: IO[bytes], date_time: tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self._date_time = date_time
+
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._date_time)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16  # as ZipFile.writestr gives a named member
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None) -> None:
+        with open(filename, "rb") as source:
+            self.writestr(str(arcname or filename), source.read(), compress_type, compresslevel)
