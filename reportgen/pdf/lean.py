@@ -104,6 +104,14 @@ def _no_attributes(self: Any) -> None:
     """pydyf.Object.__init__, lean: the attributes are the class's until set."""
 
 
+def prepare() -> None:
+    """Make pydyf lean (its objects and its writing), once a process: the PDF child does
+    it while it waits for its job, as the probe of lean_writing takes ~50 ms."""
+    lean_pydyf()
+    lean_writing()
+
+
+@functools.cache  # the probe once a process, whether or not this pydyf passes it
 def lean_writing() -> None:
     """Have pydyf write a compressed PDF as lean_write does, where it gives the bytes
     pydyf's own write gives (checked on a probe). Idempotent."""

@@ -47,8 +47,9 @@ def main() -> int:
     # own on first use, and under the limit that thread can abort or hang the process
     # instead of a MemoryError that names the limit. Every job needs it done anyway, as
     # it needs the HTML class write.py lays out with, whose stylesheet is parsed now
-    # (~60 ms): a build is still loading its data when we get here.
+    # (~60 ms), and pydyf made lean (~50 ms): a build is still loading its data.
     lean.html_class("")(string="<p>.</p>").render()
+    lean.prepare()
 
     # One job a line, one answer a line: `reportgen publish` sends every quarter to this
     # one process, warm; a build sends one job and closes our stdin. A job's charts still

@@ -161,11 +161,10 @@ def _weasyprint(html: str, base: Path, roots: list[Path], charts: Callable[[str]
     """Return WeasyPrint's PDF, finished, with `images` as its image cache (URL to image) if
     given; `steps` gets the clock at the start, at the end of layout and at the end, and
     the seconds our finishing took."""
-    from reportgen.pdf.lean import html_class, lean_pydyf, lean_writing, pack_pages
+    from reportgen.pdf.lean import html_class, pack_pages, prepare
     from reportgen.pdf.pdfua import finish
 
-    lean_pydyf()
-    lean_writing()
+    prepare()
 
     def finisher(document: Any, pdf: Any) -> None:
         started = time.perf_counter()
